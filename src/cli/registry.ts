@@ -1,0 +1,55 @@
+import type { Command } from "commander";
+import type { CliContext } from "./context.js";
+
+/** What a command module exports: a factory for its commander command, whose action calls `run`. */
+export interface CommandModule {
+  createCommand(ctx: CliContext): Command;
+}
+
+export interface CommandEntry {
+  /** Words after `hf`, e.g. "auth login". */
+  path: string;
+  summary: string;
+  /** Other spellings that run the same module, e.g. "login" for "auth login". */
+  aliases?: string[];
+  load(): Promise<CommandModule>;
+}
+
+/**
+ * Every command, loaded lazily: start-up imports this list only, and the chosen command's module
+ * (and its dependencies) is imported when it runs. One line per command; one file per command.
+ */
+export const COMMANDS: CommandEntry[] = [
+  {
+    path: "serve",
+    summary: "Run a local Hugging Face Hub (for tests and demos, no internet needed)",
+    load: () => import("./commands/serve.js"),
+  },
+];
+
+/** Top-level groups shown in `hf --help`, with their summaries. */
+export const GROUPS: Record<string, string> = {
+  auth: "Log in, log out, see who you are, manage saved tokens",
+  cache: "List, remove, prune and verify the local cache",
+};
+
+export interface Match {
+  entry: CommandEntry;
+  /** The words that selected it (the path or an alias). */
+  words: string[];
+  rest: string[];
+}
+
+/** Finds the command named by the leading words of `args` (longest match wins). */
+export function findCommand(args: string[], commands: CommandEntry[] = COMMANDS): Match | undefined {
+  let best: Match | undefined;
+  for (const entry of commands) {
+    for (const name of [entry.path, ...(entry.aliases ?? [])]) {
+      const words = name.split(" ");
+      if (words.every((w, i) => args[i] === w) && (!best || words.length > best.words.length)) {
+        best = { entry, words, rest: args.slice(words.length) };
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,47 @@
+/**
+ * Names of every environment variable hubkit reads. Code refers to these constants, never to string
+ * literals, so `hf env` and the README can list them from one place.
+ */
+export const HF_HOME = "HF_HOME";
+export const XDG_CACHE_HOME = "XDG_CACHE_HOME";
+export const HF_HUB_CACHE = "HF_HUB_CACHE";
+export const HUGGINGFACE_HUB_CACHE = "HUGGINGFACE_HUB_CACHE";
+export const HF_TOKEN_PATH = "HF_TOKEN_PATH";
+export const HF_STORED_TOKENS_PATH = "HF_STORED_TOKENS_PATH";
+export const HF_ENDPOINT = "HF_ENDPOINT";
+export const HF_HUB_OFFLINE = "HF_HUB_OFFLINE";
+export const TRANSFORMERS_OFFLINE = "TRANSFORMERS_OFFLINE";
+export const HF_HUB_DISABLE_TELEMETRY = "HF_HUB_DISABLE_TELEMETRY";
+export const DISABLE_TELEMETRY = "DISABLE_TELEMETRY";
+export const DO_NOT_TRACK = "DO_NOT_TRACK";
+export const HF_HUB_DISABLE_PROGRESS_BARS = "HF_HUB_DISABLE_PROGRESS_BARS";
+export const HF_HUB_DISABLE_IMPLICIT_TOKEN = "HF_HUB_DISABLE_IMPLICIT_TOKEN";
+export const HF_HUB_ETAG_TIMEOUT = "HF_HUB_ETAG_TIMEOUT";
+export const HF_HUB_DOWNLOAD_TIMEOUT = "HF_HUB_DOWNLOAD_TIMEOUT";
+export const HF_HUB_USER_AGENT_ORIGIN = "HF_HUB_USER_AGENT_ORIGIN";
+export const HF_DEBUG = "HF_DEBUG";
+export const HF_TOKEN = "HF_TOKEN";
+export const HUGGING_FACE_HUB_TOKEN = "HUGGING_FACE_HUB_TOKEN";
+export const HUGGINGFACE_TOKEN = "HUGGINGFACE_TOKEN";
+export const HF_DEVICE_CODE_OAUTH_CLIENT_ID = "HF_DEVICE_CODE_OAUTH_CLIENT_ID";
+export const NO_COLOR = "NO_COLOR";
+
+/** Every HF_* (and related) setting `hf env` reports, in display order. */
+export const ALL_SETTINGS = [
+  HF_HOME,
+  HF_HUB_CACHE,
+  HUGGINGFACE_HUB_CACHE,
+  HF_TOKEN_PATH,
+  HF_STORED_TOKENS_PATH,
+  HF_ENDPOINT,
+  HF_HUB_OFFLINE,
+  TRANSFORMERS_OFFLINE,
+  HF_HUB_DISABLE_TELEMETRY,
+  HF_HUB_DISABLE_PROGRESS_BARS,
+  HF_HUB_DISABLE_IMPLICIT_TOKEN,
+  HF_HUB_ETAG_TIMEOUT,
+  HF_HUB_DOWNLOAD_TIMEOUT,
+  HF_HUB_USER_AGENT_ORIGIN,
+  HF_DEBUG,
+  XDG_CACHE_HOME,
+] as const;

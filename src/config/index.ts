@@ -1,0 +1,2 @@
+export * from "./env-vars.js";
+export * from "./read-config.js";
