@@ -3,7 +3,7 @@
 // esbuild pass with code splitting, so every command module becomes its own chunk that the CLI loads
 // with import() only when that command runs. Types: tsc emits declarations into dist/types.
 import { spawnSync } from "node:child_process";
-import { chmodSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -11,7 +11,11 @@ import { build } from "esbuild";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const dist = join(root, "dist");
-rmSync(dist, { recursive: true, force: true });
+// Build into a private folder and swap it in at the end, so tests running the CLI from dist/ in
+// another process never see a half-written tree.
+const outRel = `dist.tmp-${process.pid}`;
+const out = join(root, outRel);
+rmSync(out, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
@@ -20,7 +24,7 @@ await build({
     "huggingface-cli": "src/cli/legacy.ts",
     index: "src/index.ts",
   },
-  outdir: "dist",
+  outdir: outRel,
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   splitting: true,
@@ -37,16 +41,25 @@ await build({
   },
   logLevel: "warning",
 });
-chmodSync(join(dist, "cli.js"), 0o755);
-chmodSync(join(dist, "huggingface-cli.js"), 0o755);
+chmodSync(join(out, "cli.js"), 0o755);
+chmodSync(join(out, "huggingface-cli.js"), 0o755);
 
 const tsc = spawnSync(
   process.execPath,
-  [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+  [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", join(out, "types")],
   {
     cwd: root,
     stdio: "inherit",
   },
 );
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+if (tsc.status !== 0) {
+  rmSync(out, { recursive: true, force: true });
+  process.exit(tsc.status ?? 1);
+}
+const old = `${dist}.old-${process.pid}`;
+try {
+  renameSync(dist, old);
+} catch {}
+renameSync(out, dist);
+rmSync(old, { recursive: true, force: true });
 console.log("build: dist/cli.js, dist/huggingface-cli.js, dist/index.js, dist/types/");
