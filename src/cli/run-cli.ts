@@ -246,9 +246,14 @@ function configureCommand(cmd: Command, options: RunCliOptions): void {
   for (const sub of cmd.commands) configureCommand(sub, options);
 }
 
+function isCommanderError(e: unknown): e is { code: string; exitCode: number; message: string } {
+  return typeof (e as { code?: unknown })?.code === "string" && (e as { code: string }).code.startsWith("commander.");
+}
+
 /** Prints one `Error:` line (and a `Hint:`), a stack only with HF_DEBUG=1; returns the exit code. */
 export function reportError(e: unknown, out: Output, debug: boolean): number {
-  if (e instanceof CommanderError) {
+  // Commander's errors, recognised by their code so that start-up never has to import commander.
+  if (isCommanderError(e)) {
     if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version")
       return EXIT.ok;
     out.error(e.message.replace(/^error: /, ""));
