@@ -25,6 +25,11 @@ export const COMMANDS: CommandEntry[] = [
     summary: "Run a local Hugging Face Hub (for tests and demos, no internet needed)",
     load: () => import("./commands/serve.js"),
   },
+  {
+    path: "completion",
+    summary: "Print a shell completion script (bash or zsh)",
+    load: () => import("./commands/completion.js"),
+  },
 ];
 
 /** Top-level groups shown in `hf --help`, with their summaries. */
