@@ -7,4 +7,25 @@ export { maskToken, redactTokens } from "./auth/mask-token.js";
 export { loadEnvFile } from "./config/env-file.js";
 export * from "./config/index.js";
 export * from "./errors.js";
+export { closeSharedDispatchers, createDispatcher, type DispatcherOptions } from "./http/dispatcher.js";
+export {
+  createHubClient,
+  type HttpMethod,
+  type HubClient,
+  type HubClientOptions,
+  type HubRequest,
+  type HubResponse,
+  type RedirectMode,
+  type RetryInfo,
+} from "./http/hub-client.js";
+export { type ErrorContext, errorFromResponse, parseRepoFromUrl, raiseForStatus } from "./http/raise-for-status.js";
+export {
+  DEFAULT_RETRY_POLICY,
+  nextDelay,
+  parseRateLimit,
+  parseRetryAfter,
+  type RateLimitInfo,
+  type RetryPolicy,
+} from "./http/retry-policy.js";
+export { buildUserAgent } from "./http/user-agent.js";
 export { VERSION } from "./version.js";

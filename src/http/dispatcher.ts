@@ -1,0 +1,91 @@
+import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
+import type { Env } from "../config/index.js";
+
+/** Proxy settings read from an env object (never `process.env`), lower case first like curl/undici. */
+export interface ProxySettings {
+  httpProxy: string | undefined;
+  httpsProxy: string | undefined;
+  noProxy: string | undefined;
+}
+
+function pick(env: Env, name: string): string | undefined {
+  const v = env[name.toLowerCase()] ?? env[name.toUpperCase()];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/**
+ * HTTP_PROXY / HTTPS_PROXY / NO_PROXY (any case) from `env`, or `undefined` when none is set.
+ *
+ * @example proxySettingsFromEnv({ HTTPS_PROXY: "http://proxy:3128" })?.httpsProxy // "http://proxy:3128"
+ */
+export function proxySettingsFromEnv(env: Env): ProxySettings | undefined {
+  const s = {
+    httpProxy: pick(env, "http_proxy"),
+    httpsProxy: pick(env, "https_proxy"),
+    noProxy: pick(env, "no_proxy"),
+  };
+  return s.httpProxy || s.httpsProxy || s.noProxy ? s : undefined;
+}
+
+export interface DispatcherOptions {
+  /** The env to read proxy variables from (`config.env`). */
+  env?: Env | undefined;
+  /** Sockets per origin; `undefined` = unlimited (undici's default). Downloads raise it. */
+  connections?: number | undefined;
+  /** How long an idle keep-alive socket is kept (ms). */
+  keepAliveTimeoutMs?: number | undefined;
+  /** TCP/TLS connect timeout (ms). The client also bounds connect + headers with its own timer. */
+  connectTimeoutMs?: number | undefined;
+}
+
+/**
+ * A keep-alive dispatcher: an undici `Agent`, or an `EnvHttpProxyAgent` when proxy variables are set
+ * in `options.env`. Plain-http targets go through the proxy in absolute form (`GET http://h/p`), as
+ * httpx does; https targets are tunnelled with CONNECT. The proxy variables are passed explicitly so
+ * undici never falls back to `process.env`.
+ *
+ * @example
+ * const dispatcher = createDispatcher({ env: config.env, connections: 16 });
+ * const client = createHubClient({ config, dispatcher });
+ */
+export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
+  const agentOptions = {
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+    connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+    ...(options.connections !== undefined ? { connections: options.connections } : {}),
+  };
+  const proxy = options.env ? proxySettingsFromEnv(options.env) : undefined;
+  if (!proxy) return new Agent(agentOptions);
+  return new EnvHttpProxyAgent({
+    ...agentOptions,
+    // "" (not undefined) stops undici from reading process.env for the missing ones.
+    httpProxy: proxy.httpProxy ?? "",
+    httpsProxy: proxy.httpsProxy ?? "",
+    noProxy: proxy.noProxy ?? "",
+    proxyTunnel: false,
+  } as EnvHttpProxyAgent.Options);
+}
+
+const shared = new Map<string, Dispatcher>();
+
+/**
+ * The process-wide dispatcher for a given proxy configuration: one keep-alive pool shared by every
+ * client, so consecutive API calls reuse their connections.
+ */
+export function sharedDispatcher(env: Env | undefined): Dispatcher {
+  const proxy = env ? proxySettingsFromEnv(env) : undefined;
+  const key = proxy ? JSON.stringify(proxy) : "";
+  let d = shared.get(key);
+  if (!d) {
+    d = createDispatcher({ env });
+    shared.set(key, d);
+  }
+  return d;
+}
+
+/** Closes every shared dispatcher (tests; a CLI that wants to exit without waiting for idle sockets). */
+export async function closeSharedDispatchers(): Promise<void> {
+  const all = [...shared.values()];
+  shared.clear();
+  await Promise.all(all.map((d) => d.close().catch(() => undefined)));
+}
