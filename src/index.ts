@@ -18,7 +18,12 @@ export {
   type RedirectMode,
   type RetryInfo,
 } from "./http/hub-client.js";
-export { type ErrorContext, errorFromResponse, parseRepoFromUrl, raiseForStatus } from "./http/raise-for-status.js";
+export {
+  type ErrorContext,
+  errorFromResponse,
+  parseRepoFromUrl,
+  raiseForStatus,
+} from "./http/raise-for-status.js";
 export {
   DEFAULT_RETRY_POLICY,
   nextDelay,
