@@ -27,7 +27,7 @@ export async function startScriptedServer(
     res: ServerResponse,
     seen: SeenRequest,
     index: number,
-  ) => void | Promise<void>,
+  ) => unknown,
   host = "127.0.0.1",
 ): Promise<ScriptedServer> {
   const requests: SeenRequest[] = [];
