@@ -143,6 +143,9 @@ export function parseRetryAfter(
   const value = header(headers, "retry-after")?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value);
+  // An HTTP date names a day or month ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone would
+  // also accept "-5" as a year.
+  if (!/[A-Za-z]/.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - now) / 1000));

@@ -22,12 +22,7 @@ export interface ScriptedServer {
  * destroy the socket, stall, answer 500 once). Every request is recorded, body included.
  */
 export async function startScriptedServer(
-  handler: (
-    req: IncomingMessage,
-    res: ServerResponse,
-    seen: SeenRequest,
-    index: number,
-  ) => unknown,
+  handler: (req: IncomingMessage, res: ServerResponse, seen: SeenRequest, index: number) => unknown,
   host = "127.0.0.1",
 ): Promise<ScriptedServer> {
   const requests: SeenRequest[] = [];
