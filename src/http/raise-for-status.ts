@@ -168,6 +168,17 @@ export function describeAuth(ctx: Pick<ErrorContext, "tokenSent" | "tokenSource"
 }
 
 /**
+ * How to replace a token that does not work: a variable to set when it came from the environment
+ * (logging in would not win over it), else `hf auth login --force`.
+ */
+export function replaceTokenRemedy(tokenSource: string | undefined): string {
+  const env = tokenSource ? /^(\w+) environment variable$/.exec(tokenSource) : null;
+  return env
+    ? `set ${env[1]} to a valid token (or unset it and run: hf auth login)`
+    : "hf auth login --force";
+}
+
+/**
  * The remedy for a repo that was not found. Exported so the download code can add its own hint
  * (`--repo-type dataset` when the same id exists as a dataset, say).
  */
@@ -180,7 +191,11 @@ export function repoNotFoundRemedy(
   const typeHint =
     extraHint ??
     (repo?.type === "model" ? "for a dataset or space pass --repo-type dataset|space" : undefined);
-  return `check the repo id${typeHint ? ` (${typeHint})` : ""}; for a private repo use a token that can see it: hf auth login --force`;
+  const env = ctx.tokenSource ? /^(\w+) environment variable$/.exec(ctx.tokenSource) : null;
+  const swap = env
+    ? `set ${env[1]} to a token that can see it`
+    : "log in with a token that can see it: hf auth login --force";
+  return `check the repo id${typeHint ? ` (${typeHint})` : ""}; for a private repo, ${swap}`;
 }
 
 function headerValue(
@@ -357,13 +372,9 @@ export function errorFromResponse(
       return new NotLoggedInError(line(`${method} ${url} needs a token (401)`), base);
     }
     const who = ctx.tokenSource ? `The token from ${ctx.tokenSource}` : "The token";
-    const fix =
-      ctx.tokenSource && /environment variable/.test(ctx.tokenSource)
-        ? `set ${ctx.tokenSource.split(" ")[0]} to a valid token (or unset it and run: hf auth login)`
-        : "hf auth login --force";
     return new AuthInvalidError(line(`${who} was rejected by ${ctx.endpoint} (401)`, false), {
       ...base,
-      remedy: fix,
+      remedy: replaceTokenRemedy(ctx.tokenSource),
     });
   }
 
@@ -383,7 +394,7 @@ export function errorFromResponse(
     return new ForbiddenError(line(`403 Forbidden for ${method} ${url}`), {
       ...base,
       remedy: ctx.tokenSent
-        ? `use a token with the needed permissions (${ctx.endpoint}/settings/tokens), then: hf auth login --force`
+        ? `use a token with the needed permissions (${ctx.endpoint}/settings/tokens): ${replaceTokenRemedy(ctx.tokenSource)}`
         : "hf auth login",
     });
   }
