@@ -1,4 +1,6 @@
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { promises as fsp } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type { RepoType } from "../common/repo.js";
 
 /**
@@ -51,4 +53,120 @@ export function repoPaths(cacheDir: string, repoId: string, repoType: RepoType =
     trees: join(root, "trees"),
     locks: join(cacheDir, ".locks", folder),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes into the cache, following huggingface_hub 1.33's write protocol (python-hf-download.md §2.3).
+
+/** Python's `uuid4().hex[:8]`-style suffix for temp names. */
+export function shortRandomHex(): string {
+  return randomBytes(4).toString("hex");
+}
+
+/** `blobs/<etag>`. The etag is the normalised X-Linked-Etag / ETag (compat point 2). */
+export function blobPath(paths: RepoPaths, etag: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(etag) || etag === "." || etag === "..") {
+    throw new Error(`Refusing an etag that is not a plain file name: '${etag}'`);
+  }
+  return join(paths.blobs, etag);
+}
+
+/**
+ * `snapshots/<commit>/<path>`, with the repo's `/`-separated folders kept. Throws when the result
+ * would leave `snapshots/` (Python: `ValueError("Invalid pointer path: …")`); callers validate the
+ * filename first with `validateRelativeFilename`.
+ */
+export function pointerPath(paths: RepoPaths, commit: string, filename: string): string {
+  const p = resolve(paths.snapshots, commit, ...filename.split("/"));
+  if (!p.startsWith(resolve(paths.snapshots) + sep)) {
+    throw new Error(`Invalid pointer path: cannot create pointer path in snapshot folder for '${filename}'`);
+  }
+  return p;
+}
+
+/** `.no_exist/<commit>/<path>`. */
+export function noExistPath(paths: RepoPaths, commit: string, filename: string): string {
+  const p = resolve(paths.noExist, commit, ...filename.split("/"));
+  if (!p.startsWith(resolve(paths.noExist) + sep)) throw new Error(`Invalid path for '${filename}'`);
+  return p;
+}
+
+/** Writes `CACHEDIR.TAG` in `dir` when absent (`_create_cachedir_tag`). Best effort. */
+export async function ensureCachedirTag(dir: string): Promise<void> {
+  const p = join(dir, CACHEDIR_TAG_NAME);
+  try {
+    await fsp.mkdir(dir, { recursive: true });
+    await fsp.writeFile(p, CACHEDIR_TAG, { flag: "wx" });
+  } catch {
+    // exists already, or a read-only cache: Python ignores both
+  }
+}
+
+/** Reads `refs/<revision>`, stripped (Python's readers that strip; writers never add a newline). */
+export async function readRef(paths: RepoPaths, revision: string): Promise<string | undefined> {
+  try {
+    const p = resolve(paths.refs, ...revision.split("/"));
+    if (!p.startsWith(resolve(paths.refs) + sep)) return undefined;
+    return (await fsp.readFile(p, "utf8")).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `refs/<revision>` = the commit, with NO trailing newline, atomically (temp + rename), and
+ * only when missing or different (`_cache_commit_hash_for_specific_revision`). Skipped when the
+ * revision is the commit itself. `refs/pr/1` becomes the nested file `refs/refs/pr/1`.
+ *
+ * @example await writeRef(repoPaths(cache, "acme/tiny"), "main", "aaaa…");
+ */
+export async function writeRef(paths: RepoPaths, revision: string, commit: string): Promise<void> {
+  if (revision === commit) return;
+  const p = resolve(paths.refs, ...revision.split("/"));
+  if (!p.startsWith(resolve(paths.refs) + sep)) {
+    throw new Error(`Refusing a revision that escapes refs/: '${revision}'`);
+  }
+  try {
+    if ((await fsp.readFile(p, "utf8")) === commit) return;
+  } catch {
+    // missing: write it
+  }
+  await fsp.mkdir(dirname(p), { recursive: true });
+  const tmp = `${p}.${shortRandomHex()}.tmp`;
+  await fsp.writeFile(tmp, commit);
+  await fsp.rename(tmp, p);
+}
+
+/**
+ * Points `pointer` at `blob` with a RELATIVE symlink (`../../blobs/<etag>`, one more `../` per
+ * sub-folder; compat point 3), replacing whatever is there atomically (symlink to a temp name, then
+ * rename), so a reader never sees a missing or half-made pointer.
+ */
+export async function createRelativeSymlink(blob: string, pointer: string): Promise<void> {
+  await fsp.mkdir(dirname(pointer), { recursive: true });
+  const target = relative(dirname(pointer), blob);
+  try {
+    if ((await fsp.readlink(pointer)) === target) return;
+  } catch {
+    // missing or not a link
+  }
+  const tmp = `${pointer}.${shortRandomHex()}.tmp`;
+  await fsp.symlink(target, tmp);
+  try {
+    await fsp.rename(tmp, pointer);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Touches `.no_exist/<commit>/<path>` (best effort, as Python). */
+export async function markNoExist(paths: RepoPaths, commit: string, filename: string): Promise<void> {
+  try {
+    const p = noExistPath(paths, commit, filename);
+    await fsp.mkdir(dirname(p), { recursive: true });
+    await fsp.writeFile(p, "");
+  } catch {
+    // "Could not cache non-existence of file. Will ignore error and continue."
+  }
 }
