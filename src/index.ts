@@ -16,6 +16,7 @@ export {
   type HubRequest,
   type HubResponse,
   type RedirectMode,
+  type RequestInfo,
   type RetryInfo,
 } from "./http/hub-client.js";
 export {

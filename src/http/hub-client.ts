@@ -26,6 +26,18 @@ export interface HubClientOptions {
   dispatcher?: Dispatcher | undefined;
   /** Called before each retry sleep (for logs / progress). */
   onRetry?: ((info: RetryInfo) => void) | undefined;
+  /**
+   * Called as each request goes out (every hop and attempt), for HF_DEBUG logs like Python's
+   * "Request {id}: {METHOD} {url} (authenticated: {bool})". Carries no header values.
+   */
+  onRequest?: ((info: RequestInfo) => void) | undefined;
+}
+
+export interface RequestInfo {
+  method: string;
+  url: string;
+  authenticated: boolean;
+  traceId: string;
 }
 
 export interface RetryInfo {
@@ -164,6 +176,13 @@ export function createHubClient(options: HubClientOptions): HubClient {
   ): HfError {
     if (e instanceof HfError) return e;
     const code = errorCode(e);
+    if (
+      code === "UND_ERR_ABORTED" ||
+      code === "ABORT_ERR" ||
+      (e instanceof Error && e.name === "AbortError")
+    ) {
+      return new AbortedError(undefined, { cause: e, url });
+    }
     const origin = originOf(url);
     const where = origin === endpointOrigin ? endpoint : origin;
     if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
@@ -277,22 +296,34 @@ export function createHubClient(options: HubClientOptions): HubClient {
     userSignal: AbortSignal | undefined,
     dispatcher: Dispatcher,
   ): Promise<Dispatcher.ResponseData> {
-    const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(), timeoutMs);
-    const signal = userSignal ? AbortSignal.any([userSignal, timer.signal]) : timer.signal;
+    // One controller per attempt, aborted by our connect+headers timer or by the caller's signal.
+    // (Forwarded by hand rather than AbortSignal.any, so a long-lived caller signal does not
+    // collect a dependent signal per request; the forwarding ends with the body.)
+    const controller = new AbortController();
+    let timedOut = false;
+    const handle = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const forward = () => controller.abort();
+    userSignal?.addEventListener("abort", forward, { once: true });
+    const unforward = () => userSignal?.removeEventListener("abort", forward);
     try {
-      return await undiciRequest(url, {
+      const res = await undiciRequest(url, {
         dispatcher,
         method: method as Dispatcher.HttpMethod,
         headers,
         body,
-        signal,
+        signal: controller.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: bodyTimeoutMs,
       });
+      if (userSignal) res.body.once("close", unforward);
+      return res;
     } catch (e) {
+      unforward();
       if (userSignal?.aborted) throw new AbortedError(undefined, { cause: e, url });
-      if (timer.signal.aborted) {
+      if (timedOut) {
         throw toHfError(
           Object.assign(new Error("timeout"), { code: "UND_ERR_HEADERS_TIMEOUT" }),
           url,
@@ -322,6 +353,12 @@ export function createHubClient(options: HubClientOptions): HubClient {
       let delay: number | undefined;
       let status: number | undefined;
       let failure: HfError | undefined;
+      options.onRequest?.({
+        method,
+        url,
+        authenticated: headers.authorization !== undefined,
+        traceId: headers["x-amzn-trace-id"] ?? "",
+      });
       try {
         const res = await sendOnce(
           url,

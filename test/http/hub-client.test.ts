@@ -361,6 +361,38 @@ describe("timeouts", () => {
   });
 });
 
+describe("abort and hooks", () => {
+  it("aborting while the body streams ends the read with HF_ABORTED, not a network error", async () => {
+    const hub = await serve((_q, res) => {
+      res.writeHead(200, { "content-length": "1000" });
+      res.write("x".repeat(10));
+    });
+    const ac = new AbortController();
+    const res = await client(hub.url).request({ url: "/big", signal: ac.signal });
+    setTimeout(() => ac.abort(), 30);
+    expect(await codeOf(res.text())).toBe("HF_ABORTED");
+  });
+
+  it("onRequest sees every hop with its authenticated flag, never a header value", async () => {
+    const cdn = await serve((_q, res) => sendJson(res, 200, {}), "127.0.0.2");
+    const hub = await serve((_q, res) => {
+      res.statusCode = 302;
+      res.setHeader("location", `${cdn.url}/blob`);
+      res.end();
+    });
+    const seen: unknown[] = [];
+    const c = client(hub.url, {
+      onRequest: ({ method, url, authenticated }) => seen.push({ method, url, authenticated }),
+    });
+    await (await c.request({ url: "/a/b/resolve/main/f" })).dump();
+    expect(seen).toEqual([
+      { method: "GET", url: `${hub.url}/a/b/resolve/main/f`, authenticated: true },
+      { method: "GET", url: `${cdn.url}/blob`, authenticated: false },
+    ]);
+    expect(JSON.stringify(seen)).not.toContain(TOKEN);
+  });
+});
+
 describe("errors", () => {
   it("maps a gated 403 to HF_GATED_REPO naming the repo, the token source and the access URL, never the token", async () => {
     const hub = await serve((_q, res) =>
