@@ -31,6 +31,27 @@ export interface HubClientOptions {
    * "Request {id}: {METHOD} {url} (authenticated: {bool})". Carries no header values.
    */
   onRequest?: ((info: RequestInfo) => void) | undefined;
+  /**
+   * Called with each `X-HF-Warning: topic; message` the server sends, once per topic per client
+   * (Python logs them once per topic per process, `_warn_on_warning_headers`).
+   */
+  onServerWarning?: ((message: string, topic: string) => void) | undefined;
+}
+
+/** Splits `X-HF-Warning` values ("topic; message", or just "message") as Python does. */
+export function parseServerWarnings(
+  value: string | string[] | undefined,
+): { topic: string; message: string }[] {
+  if (value === undefined) return [];
+  const values = Array.isArray(value) ? value : [value];
+  return values
+    .map((v) => {
+      const i = v.indexOf(";");
+      return i < 0
+        ? { topic: "", message: v.trim() }
+        : { topic: v.slice(0, i).trim(), message: v.slice(i + 1).trim() };
+    })
+    .filter((w) => w.message !== "");
 }
 
 export interface RequestInfo {
@@ -160,6 +181,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const endpointOrigin = originOf(endpoint);
   const userAgent = buildUserAgent(config, options.userAgent);
   const token = options.token;
+  const warnedTopics = new Set<string>();
 
   function policyFor(req: HubRequest): RetryPolicy {
     if (req.retry === false) return resolveRetryPolicy(options.retry, { retries: 0 });
@@ -489,6 +511,13 @@ export function createHubClient(options: HubClientOptions): HubClient {
         }
         url = target;
         continue;
+      }
+      if (options.onServerWarning) {
+        for (const w of parseServerWarnings(raw.headers["x-hf-warning"])) {
+          if (warnedTopics.has(w.topic)) continue;
+          warnedTopics.add(w.topic);
+          options.onServerWarning(w.message, w.topic);
+        }
       }
       const res = wrapResponse(raw, url, method, authSent, bodyTimeoutMs);
       if (req.throwOnError !== false && res.status >= 400) {

@@ -393,6 +393,20 @@ describe("abort and hooks", () => {
   });
 });
 
+describe("server warnings", () => {
+  it("X-HF-Warning reaches onServerWarning once per topic", async () => {
+    const hub = await serve((_q, res) => {
+      res.setHeader("x-hf-warning", ["deprecation; use v2 of this API", "plain message"]);
+      sendJson(res, 200, {});
+    });
+    const got: string[] = [];
+    const c = client(hub.url, { onServerWarning: (m, t) => got.push(`${t}|${m}`) });
+    await (await c.request({ url: "/a" })).dump();
+    await (await c.request({ url: "/a" })).dump();
+    expect(got).toEqual(["deprecation|use v2 of this API", "|plain message"]);
+  });
+});
+
 describe("errors", () => {
   it("maps a gated 403 to HF_GATED_REPO naming the repo, the token source and the access URL, never the token", async () => {
     const hub = await serve((_q, res) =>
