@@ -4,8 +4,21 @@
  */
 
 export { maskToken, redactTokens } from "./auth/mask-token.js";
+export { repoFolderName, repoPaths } from "./cache/layout.js";
 export { loadEnvFile } from "./config/env-file.js";
 export * from "./config/index.js";
+export { downloadFile, resolveUrl } from "./download/download-file.js";
+export { type FileMetadata, normalizeEtag, parseFileMetadata } from "./download/metadata.js";
+export { filterRepoPaths, fnmatch } from "./download/patterns.js";
+export { snapshotDownload } from "./download/snapshot-download.js";
+export type {
+  DownloadEvent,
+  DownloadFileOptions,
+  DryRunFile,
+  SnapshotDownloadOptions,
+  SnapshotResult,
+} from "./download/types.js";
+export { validateRelativeFilename, validateRepoId } from "./download/validators.js";
 export * from "./errors.js";
 export { closeSharedDispatchers, createDispatcher, type DispatcherOptions } from "./http/dispatcher.js";
 export {

@@ -1,0 +1,108 @@
+import { promises as fsp } from "node:fs";
+import { resolve } from "node:path";
+import type { RepoType } from "../common/repo.js";
+import { type HubConfig, readConfig } from "../config/index.js";
+import { GatedRepoError, HfError, RepoNotFoundError } from "../errors.js";
+import { createHubClient, type HubClient } from "../http/hub-client.js";
+import type { CommonDownloadOptions } from "./types.js";
+
+export interface DownloadContext {
+  config: HubConfig;
+  client: HubClient;
+  repoType: RepoType;
+  cacheDir: string;
+}
+
+/**
+ * The token for a download when the caller gave none: explicit > HF_TOKEN >
+ * HUGGING_FACE_HUB_TOKEN > HUGGINGFACE_TOKEN > token file, unless HF_HUB_DISABLE_IMPLICIT_TOKEN.
+ * Interim copy of the order in DESIGN.md until src/auth/resolve-token.ts is wired in.
+ */
+async function implicitToken(config: HubConfig): Promise<{ token: string; source: string } | undefined> {
+  if (config.disableImplicitToken) return undefined;
+  for (const name of ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"]) {
+    const v = config.env[name]?.trim();
+    if (v) return { token: v, source: `${name} environment variable` };
+  }
+  try {
+    const v = (await fsp.readFile(config.tokenPath, "utf8")).trim();
+    if (v) return { token: v, source: `token file ${config.tokenPath}` };
+  } catch {
+    // no token file
+  }
+  return undefined;
+}
+
+export async function createDownloadContext(o: CommonDownloadOptions): Promise<DownloadContext> {
+  const config = o.config ?? o.client?.config ?? readConfig({});
+  const repoType = o.repoType ?? "model";
+  // Python: Path(cache_dir).expanduser().resolve(), so symlinks in the cache path are resolved
+  // before symlink targets are computed.
+  const rawCache = resolve(o.cacheDir ?? config.hubCache);
+  const cacheDir = await fsp.realpath(rawCache).catch(() => rawCache);
+  if (o.client) return { config, client: o.client, repoType, cacheDir };
+  let token: string | undefined;
+  let tokenSource: string | undefined;
+  if (typeof o.token === "string" && o.token.trim() !== "") {
+    token = o.token.trim();
+    tokenSource = "token argument";
+  } else if (o.token !== false && !config.offline) {
+    const r = await implicitToken(config);
+    token = r?.token;
+    tokenSource = r?.source;
+  }
+  return { config, client: createHubClient({ config, token, tokenSource }), repoType, cacheDir };
+}
+
+/**
+ * Adds what the HTTP layer cannot know to a repo error: whether the same id exists as a dataset
+ * (one extra HEAD /api/datasets/<id>), and who the token belongs to on a gated repo (one
+ * /api/whoami-v2). Best effort: the original error is returned when the lookups fail.
+ */
+export async function explainRepoError(e: unknown, ctx: DownloadContext, repoId: string): Promise<unknown> {
+  if (!(e instanceof HfError) || ctx.config.offline) return e;
+  try {
+    if (e instanceof RepoNotFoundError && ctx.repoType !== "dataset") {
+      const res = await ctx.client.request({
+        method: "HEAD",
+        url: `/api/datasets/${repoId}`,
+        throwOnError: false,
+        retry: false,
+      });
+      await res.dump();
+      if (res.status === 200) {
+        return new RepoNotFoundError(
+          `${e.message}. A dataset with this id exists: did you mean --repo-type dataset?`,
+          {
+            status: e.status,
+            url: e.url,
+            requestId: e.requestId,
+            repoId,
+            repoType: ctx.repoType,
+            cause: e,
+            remedy: `hf download ${repoId} --repo-type dataset`,
+          },
+        );
+      }
+    }
+    if (e instanceof GatedRepoError && ctx.client.hasToken) {
+      const res = await ctx.client.request({ url: "/api/whoami-v2", throwOnError: false, retry: false });
+      if (res.status === 200) {
+        const me = await res.json<{ name?: string }>();
+        if (me.name) {
+          const web = `${ctx.config.endpoint}/${ctx.repoType === "model" ? "" : `${ctx.repoType}s/`}${repoId}`;
+          const src = ctx.client.tokenSource ? `token from ${ctx.client.tokenSource}, ` : "";
+          return new GatedRepoError(
+            `${repoId} is gated: request access at ${web}, then retry (${src}user ${me.name})`,
+            { status: e.status, url: e.url, repoId, repoType: ctx.repoType, cause: e, remedy: web },
+          );
+        }
+      } else {
+        await res.dump();
+      }
+    }
+  } catch {
+    // keep the original error
+  }
+  return e;
+}
