@@ -5,7 +5,8 @@ import { type Dispatcher, request as undiciRequest } from "undici";
 import type { RepoType } from "../common/repo.js";
 import type { HubConfig } from "../config/index.js";
 import { AbortedError, HfError, HttpError, NetworkError, OfflineModeError, TimeoutError } from "../errors.js";
-import { sharedDispatcher } from "./dispatcher.js";
+import { proxySettingsFromEnv, sharedDispatcher } from "./dispatcher.js";
+import { displayUrl } from "./display-url.js";
 import { raiseForStatus } from "./raise-for-status.js";
 import { errorCode, nextDelay, type RetryPolicy, resolveRetryPolicy } from "./retry-policy.js";
 import { buildUserAgent } from "./user-agent.js";
@@ -182,6 +183,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const userAgent = buildUserAgent(config, options.userAgent);
   const token = options.token;
   const warnedTopics = new Set<string>();
+  const proxied = proxySettingsFromEnv(config.env) !== undefined;
 
   function policyFor(req: HubRequest): RetryPolicy {
     if (req.retry === false) return resolveRetryPolicy(options.retry, { retries: 0 });
@@ -191,13 +193,15 @@ export function createHubClient(options: HubClientOptions): HubClient {
   /** Turns an undici/Node failure into an HfError naming the host it could not reach. */
   function toHfError(
     e: unknown,
-    url: string,
+    rawUrl: string,
     method: string,
     timeoutMs: number,
     phase: "headers" | "body",
   ): HfError {
     if (e instanceof HfError) return e;
     const code = errorCode(e);
+    const origin = originOf(rawUrl);
+    const url = displayUrl(rawUrl);
     if (
       code === "UND_ERR_ABORTED" ||
       code === "ABORT_ERR" ||
@@ -205,7 +209,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     ) {
       return new AbortedError(undefined, { cause: e, url });
     }
-    const origin = originOf(url);
+
     const where = origin === endpointOrigin ? endpoint : origin;
     if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
       return new TimeoutError(`No response from ${where} within ${timeoutMs / 1000} s (${method} ${url})`, {
@@ -233,9 +237,10 @@ export function createHubClient(options: HubClientOptions): HubClient {
       url,
       cause: e,
       remedy:
-        origin === endpointOrigin
+        (origin === endpointOrigin
           ? `check that ${endpoint} is up and HF_ENDPOINT is right; to use only the local cache set HF_HUB_OFFLINE=1`
-          : "check your network and proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)",
+          : "check your network") +
+        (proxied ? "; a proxy is set (HTTPS_PROXY / HTTP_PROXY / NO_PROXY): check that it is reachable" : ""),
     });
   }
 
@@ -286,11 +291,14 @@ export function createHubClient(options: HubClientOptions): HubClient {
         try {
           return JSON.parse(t) as T;
         } catch (e) {
-          throw new HttpError(`${method} ${url} answered ${raw.statusCode} with a body that is not JSON`, {
-            url,
-            status: raw.statusCode,
-            cause: e,
-          });
+          throw new HttpError(
+            `${method} ${displayUrl(url)} answered ${raw.statusCode} with a body that is not JSON`,
+            {
+              url,
+              status: raw.statusCode,
+              cause: e,
+            },
+          );
         }
       },
       async dump(): Promise<void> {
@@ -425,7 +433,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   async function request(req: HubRequest): Promise<HubResponse> {
     const firstUrl = buildUrl(endpoint, req.url, req.query);
     // Python's request hook raises OfflineModeIsEnabled before any byte is sent.
-    if (config.offline) throw new OfflineModeError(firstUrl);
+    if (config.offline) throw new OfflineModeError(displayUrl(firstUrl));
     if (req.signal?.aborted) throw new AbortedError(undefined, { url: firstUrl });
 
     let method: string = (req.method ?? "GET").toUpperCase();
@@ -484,16 +492,36 @@ export function createHubClient(options: HubClientOptions): HubClient {
       const location = raw.headers.location;
       const loc = Array.isArray(location) ? location[0] : location;
       if (REDIRECT_STATUSES.has(raw.statusCode) && loc && redirect !== "manual") {
-        const target = new URL(loc, url).toString();
+        let targetUrl: URL;
+        try {
+          targetUrl = new URL(loc, url);
+        } catch (e) {
+          await raw.body.dump().catch(() => undefined);
+          throw new HttpError(`${displayUrl(url)} redirected to an invalid Location`, {
+            url: displayUrl(url),
+            cause: e,
+          });
+        }
+        if (targetUrl.protocol !== "http:" && targetUrl.protocol !== "https:") {
+          await raw.body.dump().catch(() => undefined);
+          throw new HttpError(
+            `${displayUrl(url)} redirected to a ${targetUrl.protocol} URL, which hubkit does not follow`,
+            {
+              url: displayUrl(url),
+              status: raw.statusCode,
+            },
+          );
+        }
+        const target = targetUrl.toString();
         if (redirect === "hub-only" && !isSameOrHubHost(url, target, endpoint)) {
           return wrapResponse(raw, url, method, authSent, bodyTimeoutMs);
         }
         await raw.body.dump().catch(() => undefined);
         if (hops + 1 > MAX_REDIRECTS) {
           throw new HttpError(
-            `Too many redirects (more than ${MAX_REDIRECTS}) starting at ${method} ${firstUrl}`,
+            `Too many redirects (more than ${MAX_REDIRECTS}) starting at ${method} ${displayUrl(firstUrl)}`,
             {
-              url: firstUrl,
+              url: displayUrl(firstUrl),
               status: raw.statusCode,
             },
           );

@@ -15,6 +15,7 @@ import {
   RepoNotFoundError,
   RevisionNotFoundError,
 } from "../errors.js";
+import { displayUrl } from "./display-url.js";
 import { parseRateLimit, parseRetryAfter } from "./retry-policy.js";
 
 /**
@@ -260,18 +261,6 @@ export function requestIdOf(
     if (v) return v;
   }
   return undefined;
-}
-
-/** The URL without credentials (`user:pass@`), for messages. */
-function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    return redactTokens(u.toString());
-  } catch {
-    return redactTokens(url);
-  }
 }
 
 /**

@@ -151,6 +151,15 @@ describe("redirects", () => {
     expect(hub.requests[1]?.headers["content-type"]).toBeUndefined();
   });
 
+  it("a redirect to a non-http scheme is refused, not followed", async () => {
+    const hub = await serve((_q, res) => {
+      res.statusCode = 302;
+      res.setHeader("location", "file:///etc/passwd");
+      res.end();
+    });
+    expect(await codeOf(client(hub.url).request({ url: "/x" }))).toBe("HF_HTTP_ERROR");
+  });
+
   it("a redirect loop ends after 10 hops with an error", async () => {
     const hub = await serve((_q, res) => {
       res.statusCode = 302;

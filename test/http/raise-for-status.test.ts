@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HfError } from "../../src/errors.js";
+import { displayUrl } from "../../src/http/display-url.js";
 import {
   type ErrorContext,
   errorFromResponse,
@@ -311,5 +312,15 @@ describe("parseRepoFromUrl", () => {
     });
     expect(parseRepoFromUrl(`${E}/api/whoami-v2`, E)).toBeUndefined();
     expect(parseRepoFromUrl("not a url", E)).toBeUndefined();
+  });
+});
+
+describe("displayUrl", () => {
+  it("hides signed-URL secrets, credentials and tokens, keeps the rest", () => {
+    expect(displayUrl("https://u:p@cdn.example/x?X-Amz-Signature=abc&Expires=9&Key-Pair-Id=k&a=1")).toBe(
+      "https://cdn.example/x?X-Amz-Signature=***&Expires=9&Key-Pair-Id=***&a=1",
+    );
+    expect(displayUrl(`https://h/x?access_token=${TOKEN}`)).toBe("https://h/x?access_token=***");
+    expect(displayUrl(`https://h/${TOKEN}`)).not.toContain(TOKEN);
   });
 });
