@@ -21,22 +21,30 @@ export type {
 export { validateRelativeFilename, validateRepoId } from "./download/validators.js";
 export * from "./errors.js";
 export { closeSharedDispatchers, createDispatcher, type DispatcherOptions } from "./http/dispatcher.js";
+export { displayUrl } from "./http/display-url.js";
 export {
+  buildUrl,
   createHubClient,
   type HttpMethod,
+  HUB_HOSTS,
   type HubClient,
   type HubClientOptions,
   type HubRequest,
   type HubResponse,
+  isSameOrHubHost,
   type RedirectMode,
   type RequestInfo,
   type RetryInfo,
 } from "./http/hub-client.js";
 export {
+  describeAuth,
   type ErrorContext,
   errorFromResponse,
   parseRepoFromUrl,
   raiseForStatus,
+  replaceTokenRemedy,
+  repoNotFoundRemedy,
+  repoWebUrl,
 } from "./http/raise-for-status.js";
 export {
   DEFAULT_RETRY_POLICY,
