@@ -56,7 +56,9 @@ class ContentHasher {
   constructor(
     private readonly kind: "sha256" | "git-sha1" | "unknown",
     private readonly size: number | undefined,
-  ) {}
+  ) {
+    this.reset();
+  }
   get enabled(): boolean {
     return this.kind === "sha256" || (this.kind === "git-sha1" && this.size !== undefined);
   }

@@ -1,0 +1,383 @@
+import { promises as fsp } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { gitBlobSha1 } from "../../src/common/hashes.js";
+import { readConfig } from "../../src/config/index.js";
+import { downloadFile } from "../../src/download/download-file.js";
+import { snapshotDownload } from "../../src/download/snapshot-download.js";
+import { treeCacheJson } from "../../src/download/tree.js";
+import { type MiniHub, sha256, startMiniHub } from "./mini-hub.js";
+
+const C1 = "a".repeat(40);
+const C2 = "b".repeat(40);
+const big = Buffer.alloc(3 * 1024 * 1024 + 17);
+for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 10)) & 255;
+const files = {
+  "config.json": { content: Buffer.from('{"a":1}') },
+  "sub/dir/file.txt": { content: Buffer.from("hello\n") },
+  "model.safetensors": { content: big, lfs: true },
+  "README.md": { content: Buffer.from("# readme") },
+};
+
+let hub: MiniHub;
+let home: string;
+let config: ReturnType<typeof readConfig>;
+const fast = { retryDelayMs: 10 } as object;
+
+beforeAll(async () => {
+  hub = await startMiniHub([
+    {
+      id: "acme/tiny",
+      commits: { [C1]: files, [C2]: { "config.json": { content: Buffer.from("v1") } } },
+      refs: { main: C1, "v1.0": C2, "refs/pr/1": C2 },
+    },
+    {
+      id: "acme/ds",
+      type: "dataset",
+      commits: { [C1]: { "data.csv": { content: Buffer.from("a,b\n") } } },
+      refs: { main: C1 },
+    },
+    {
+      id: "evil/repo",
+      commits: {
+        [C1]: { "../x": { content: Buffer.from("pwn") }, "ok.txt": { content: Buffer.from("ok") } },
+      },
+      refs: { main: C1 },
+    },
+  ]);
+});
+afterAll(async () => hub.close());
+beforeEach(async () => {
+  home = await fsp.mkdtemp(join(tmpdir(), "hubkit-dl-"));
+  config = readConfig({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_DOWNLOAD_TIMEOUT: "2" });
+  hub.requests.length = 0;
+  hub.hook = undefined;
+});
+afterEach(async () => fsp.rm(home, { recursive: true, force: true }));
+
+const repoDir = () => join(home, "hub", "models--acme--tiny");
+
+describe("downloadFile into the cache", () => {
+  it("writes Python's layout: blob by etag, relative symlink, ref without newline, CACHEDIR.TAG", async () => {
+    const p = await downloadFile({ repoId: "acme/tiny", filename: "sub/dir/file.txt", config, token: false });
+    const etag = gitBlobSha1(Buffer.from("hello\n"));
+    expect(p).toBe(join(repoDir(), "snapshots", C1, "sub", "dir", "file.txt"));
+    expect(await fsp.readlink(p)).toBe(`../../../../blobs/${etag}`);
+    expect(await fsp.readFile(p, "utf8")).toBe("hello\n");
+    expect(await fsp.readFile(join(repoDir(), "refs", "main"), "utf8")).toBe(C1);
+    expect(await fsp.readFile(join(home, "hub", "CACHEDIR.TAG"), "utf8")).toMatch(
+      /^Signature: 8a477f597d28d172789f06886806bc55\n/,
+    );
+  });
+
+  it("LFS: HEAD is not followed to the CDN, the CDN GET carries no Authorization, blob = sha256", async () => {
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: "hf_secretsecretsecret",
+    });
+    expect(await fsp.readlink(p)).toBe(`../../blobs/${sha256(big)}`);
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+    const cdn = hub.requests.filter((r) => r.host === "cdn");
+    expect(cdn.length).toBe(1);
+    expect(cdn[0]?.headers.authorization).toBeUndefined();
+    const head = hub.requests.find((r) => r.method === "HEAD");
+    expect(head?.headers.authorization).toBe("Bearer hf_secretsecretsecret");
+  });
+
+  it("costs one HEAD when cached (branch) and zero requests for a pinned commit", async () => {
+    await downloadFile({ repoId: "acme/tiny", filename: "config.json", config, token: false });
+    hub.requests.length = 0;
+    await downloadFile({ repoId: "acme/tiny", filename: "config.json", config, token: false });
+    expect(hub.requests.map((r) => r.method)).toEqual(["HEAD"]);
+    hub.requests.length = 0;
+    await downloadFile({ repoId: "acme/tiny", filename: "config.json", revision: C1, config, token: false });
+    expect(hub.requests).toEqual([]);
+  });
+
+  it("offline: zero requests, resolves branches through refs/, says how to fetch what is missing", async () => {
+    await downloadFile({ repoId: "acme/tiny", filename: "config.json", config, token: false });
+    hub.requests.length = 0;
+    const off = readConfig({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_OFFLINE: "1" });
+    const p = await downloadFile({ repoId: "acme/tiny", filename: "config.json", config: off });
+    expect(await fsp.readFile(p, "utf8")).toBe('{"a":1}');
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "README.md", config: off }),
+    ).rejects.toMatchObject({
+      code: "HF_LOCAL_ENTRY_NOT_FOUND",
+      remedy: expect.stringContaining("hf download acme/tiny README.md"),
+    });
+    expect(hub.requests).toEqual([]);
+  });
+
+  it("tags and refs/pr/N get refs files (nested for refs/pr/1)", async () => {
+    await downloadFile({
+      repoId: "acme/tiny",
+      filename: "config.json",
+      revision: "refs/pr/1",
+      config,
+      token: false,
+    });
+    expect(await fsp.readFile(join(repoDir(), "refs", "refs", "pr", "1"), "utf8")).toBe(C2);
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "config.json",
+      revision: "v1.0",
+      config,
+      token: false,
+    });
+    expect(await fsp.readFile(p, "utf8")).toBe("v1");
+    expect(hub.requests.some((r) => r.path.includes("/resolve/refs%2Fpr%2F1/"))).toBe(true);
+  });
+
+  it("a missing file leaves .no_exist/<commit>/<path> and throws EntryNotFound", async () => {
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "nope.txt", config, token: false }),
+    ).rejects.toMatchObject({
+      code: "HF_ENTRY_NOT_FOUND",
+    });
+    await fsp.stat(join(repoDir(), ".no_exist", C1, "nope.txt"));
+  });
+
+  it("repo not found hints --repo-type dataset when the id is a dataset", async () => {
+    hub.repos.push({ id: "acme/dsonly", type: "dataset", commits: { [C1]: {} }, refs: { main: C1 } });
+    await expect(
+      downloadFile({ repoId: "acme/dsonly", filename: "x", config, token: false }),
+    ).rejects.toMatchObject({
+      code: "HF_REPO_NOT_FOUND",
+      remedy: expect.stringContaining("--repo-type dataset"),
+    });
+  });
+
+  it("refuses invalid repo ids with Python's messages", async () => {
+    await expect(downloadFile({ repoId: "bad--id/x", filename: "a", config })).rejects.toMatchObject({
+      code: "HF_USAGE",
+      message: "Cannot have -- or .. in repo_id: 'bad--id/x'.",
+    });
+    expect(hub.requests).toEqual([]);
+  });
+});
+
+describe("resume and faults", () => {
+  const blob = () => join(repoDir(), "blobs", sha256(big));
+
+  it("resumes a partial file with Range + If-Range and verifies the result", async () => {
+    await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
+    await fsp.writeFile(`${blob()}.incomplete`, big.subarray(0, 1_000_000));
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: false,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+    const get = hub.requests.find((r) => r.host === "cdn");
+    expect(get?.headers.range).toBe("bytes=1000000-");
+    expect(get?.headers["if-range"]).toBe(`"${sha256(big)}"`);
+  });
+
+  it("a corrupt partial is caught by the sha256 check: IntegrityError, nothing visible, partial deleted", async () => {
+    await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
+    await fsp.writeFile(`${blob()}.incomplete`, Buffer.alloc(1_000_000, 7));
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false }),
+    ).rejects.toMatchObject({
+      code: "HF_INTEGRITY",
+    });
+    await expect(fsp.stat(blob())).rejects.toThrow();
+    await expect(fsp.stat(`${blob()}.incomplete`)).rejects.toThrow();
+    await expect(fsp.lstat(join(repoDir(), "snapshots", C1, "model.safetensors"))).rejects.toThrow();
+  });
+
+  it("a 200 answer to a Range request restarts from zero", async () => {
+    await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
+    await fsp.writeFile(`${blob()}.incomplete`, Buffer.alloc(1_000_000, 7));
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn") return false;
+      res.writeHead(200, { "content-length": String(big.length) });
+      res.end(big);
+      return true;
+    };
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: false,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+  });
+
+  it("a connection reset mid-body resumes from the bytes written", async () => {
+    let n = 0;
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn" || n++ > 0) return false;
+      res.writeHead(200, { "content-length": String(big.length), etag: `"${sha256(big)}"` });
+      res.write(big.subarray(0, 2_000_000), () => setTimeout(() => res.socket?.destroy(), 50));
+      return true;
+    };
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: false,
+      ...fast,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+    const cdn = hub.requests.filter((r) => r.host === "cdn");
+    expect(cdn.length).toBe(2);
+    expect(Number(/bytes=(\d+)-/.exec(cdn[1]?.headers.range ?? "")?.[1])).toBeGreaterThan(0);
+  });
+
+  it("a stalled body trips the watchdog and the retry completes", async () => {
+    let n = 0;
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn" || n++ > 0) return false;
+      res.writeHead(200, { "content-length": String(big.length) });
+      res.write(big.subarray(0, 1_000_000));
+      return true; // never ends
+    };
+    const cfg = readConfig({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_DOWNLOAD_TIMEOUT: "1" });
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config: cfg,
+      token: false,
+      ...fast,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+  }, 15_000);
+
+  it("content that changed on the server (wrong bytes) is never renamed into blobs/", async () => {
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn") return false;
+      const bad = Buffer.from(big);
+      bad[5] = (bad[5] as number) ^ 1;
+      res.writeHead(200, { "content-length": String(bad.length) });
+      res.end(bad);
+      return true;
+    };
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false }),
+    ).rejects.toMatchObject({
+      code: "HF_INTEGRITY",
+    });
+    await expect(fsp.stat(blob())).rejects.toThrow();
+  });
+
+  it("5xx on the GET is retried", async () => {
+    let n = 0;
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn" || n++ > 0) return false;
+      res.writeHead(500).end();
+      return true;
+    };
+    const cfg = config;
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config: cfg,
+      token: false,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+  }, 10_000);
+});
+
+describe("snapshotDownload", () => {
+  it("downloads every file, writes trees/<commit>.json as Python does, second run makes one request", async () => {
+    hub.pageSize = 2;
+    const r = await snapshotDownload({ repoId: "acme/tiny", config, token: false });
+    hub.pageSize = 1000;
+    expect(r.path).toBe(join(repoDir(), "snapshots", C1));
+    expect((await fsp.readFile(join(r.path, "model.safetensors"))).equals(big)).toBe(true);
+    expect(hub.requests.filter((r) => r.path.includes("/tree/")).length).toBe(2);
+    const tree = await fsp.readFile(join(repoDir(), "trees", `${C1}.json`), "utf8");
+    expect(tree).toMatch(/^\{\n "format_version": 1,\n "files": \{\n {2}"README.md": \{\n {3}"size": 8,/);
+    expect(tree.endsWith("}")).toBe(true);
+    hub.requests.length = 0;
+    await snapshotDownload({ repoId: "acme/tiny", config, token: false });
+    expect(hub.requests.map((r) => r.path)).toEqual(["/api/models/acme/tiny/revision/main"]);
+    hub.requests.length = 0;
+    const off = readConfig({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_OFFLINE: "1" });
+    expect((await snapshotDownload({ repoId: "acme/tiny", config: off })).path).toBe(r.path);
+    expect(hub.requests).toEqual([]);
+  });
+
+  it("include / exclude use fnmatch; dry-run lists files and what is cached", async () => {
+    const r = await snapshotDownload({
+      repoId: "acme/tiny",
+      include: ["*.json", "sub/"],
+      config,
+      token: false,
+    });
+    expect(r.files.sort()).toEqual(["config.json", "sub/dir/file.txt"]);
+    const d = await snapshotDownload({
+      repoId: "acme/tiny",
+      exclude: "*.md",
+      dryRun: true,
+      config,
+      token: false,
+    });
+    expect(d.dryRun?.map((f) => [f.filename, f.cached]).sort()).toEqual([
+      ["config.json", true],
+      ["model.safetensors", false],
+      ["sub/dir/file.txt", true],
+    ]);
+  });
+
+  it("offline with a partial snapshot and a tree cache names the missing files", async () => {
+    await snapshotDownload({ repoId: "acme/tiny", include: "config.json", config, token: false });
+    const off = readConfig({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_OFFLINE: "1" });
+    await expect(snapshotDownload({ repoId: "acme/tiny", config: off })).rejects.toThrow(
+      /incomplete: 3 file\(s\) are missing/,
+    );
+    expect((await snapshotDownload({ repoId: "acme/tiny", include: "*.json", config: off })).path).toContain(
+      C1,
+    );
+  });
+
+  it("datasets go under datasets--org--name", async () => {
+    const r = await snapshotDownload({ repoId: "acme/ds", repoType: "dataset", config, token: false });
+    expect(r.path).toBe(join(home, "hub", "datasets--acme--ds", "snapshots", C1));
+    expect(await fsp.readFile(join(r.path, "data.csv"), "utf8")).toBe("a,b\n");
+  });
+
+  it("a hostile file name (../x) is refused before anything is written", async () => {
+    await expect(snapshotDownload({ repoId: "evil/repo", config, token: false })).rejects.toMatchObject({
+      code: "HF_UNSAFE_PATH",
+    });
+    await expect(fsp.stat(join(home, "hub", "models--evil--repo", "x"))).rejects.toThrow();
+    await expect(fsp.stat(join(home, "hub", "x"))).rejects.toThrow();
+  });
+
+  it("local-dir mode: real files, Python's metadata, reused on the next run", async () => {
+    const ld = join(home, "ld");
+    const r = await snapshotDownload({ repoId: "acme/tiny", localDir: ld, config, token: false });
+    expect(r.path).toBe(await fsp.realpath(ld));
+    expect((await fsp.lstat(join(ld, "config.json"))).isSymbolicLink()).toBe(false);
+    const meta = await fsp.readFile(
+      join(ld, ".cache", "huggingface", "download", "sub", "dir", "file.txt.metadata"),
+      "utf8",
+    );
+    expect(meta).toMatch(new RegExp(`^${C1}\\n${gitBlobSha1(Buffer.from("hello\n"))}\\n\\d+(\\.\\d+)?\\n$`));
+    expect(await fsp.readFile(join(ld, ".cache", "huggingface", ".gitignore"), "utf8")).toBe("*");
+    hub.requests.length = 0;
+    await snapshotDownload({ repoId: "acme/tiny", localDir: ld, config, token: false });
+    expect(hub.requests.length).toBe(1);
+    await expect(fsp.stat(join(home, "hub", "models--acme--tiny"))).rejects.toThrow();
+  });
+});
+
+describe("tree cache format", () => {
+  it("matches json.dump(indent=1) with ensure_ascii and sorted paths", () => {
+    const s = treeCacheJson([
+      { path: "b", size: 1, oid: "x" },
+      { path: "é", size: 2, oid: "y", lfs: { oid: "z", size: 2 } },
+      { path: "a", size: 3, oid: "w" },
+    ]);
+    expect(s).toBe(
+      '{\n "format_version": 1,\n "files": {\n  "a": {\n   "size": 3,\n   "blob_id": "w"\n  },\n  "b": {\n   "size": 1,\n   "blob_id": "x"\n  },\n  "\\u00e9": {\n   "size": 2,\n   "blob_id": "y",\n   "lfs_sha256": "z",\n   "lfs_size": 2\n  }\n }\n}',
+    );
+  });
+});
