@@ -1,5 +1,6 @@
 import { promises as fsp } from "node:fs";
 import { resolve } from "node:path";
+import { describeTokenSource, resolveToken } from "../auth/resolve-token.js";
 import type { RepoType } from "../common/repo.js";
 import { type HubConfig, readConfig } from "../config/index.js";
 import { GatedRepoError, HfError, RepoNotFoundError } from "../errors.js";
@@ -13,26 +14,6 @@ export interface DownloadContext {
   cacheDir: string;
 }
 
-/**
- * The token for a download when the caller gave none: explicit > HF_TOKEN >
- * HUGGING_FACE_HUB_TOKEN > HUGGINGFACE_TOKEN > token file, unless HF_HUB_DISABLE_IMPLICIT_TOKEN.
- * Interim copy of the order in DESIGN.md until src/auth/resolve-token.ts is wired in.
- */
-async function implicitToken(config: HubConfig): Promise<{ token: string; source: string } | undefined> {
-  if (config.disableImplicitToken) return undefined;
-  for (const name of ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"]) {
-    const v = config.env[name]?.trim();
-    if (v) return { token: v, source: `${name} environment variable` };
-  }
-  try {
-    const v = (await fsp.readFile(config.tokenPath, "utf8")).trim();
-    if (v) return { token: v, source: `token file ${config.tokenPath}` };
-  } catch {
-    // no token file
-  }
-  return undefined;
-}
-
 export async function createDownloadContext(o: CommonDownloadOptions): Promise<DownloadContext> {
   const config = o.config ?? o.client?.config ?? readConfig({});
   const repoType = o.repoType ?? "model";
@@ -43,13 +24,14 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
   if (o.client) return { config, client: o.client, repoType, cacheDir };
   let token: string | undefined;
   let tokenSource: string | undefined;
-  if (typeof o.token === "string" && o.token.trim() !== "") {
-    token = o.token.trim();
-    tokenSource = "token argument";
-  } else if (o.token !== false && !config.offline) {
-    const r = await implicitToken(config);
+  // Offline sends nothing, so there is no token to look up (and no OAuth refresh to attempt).
+  if (!config.offline) {
+    const r = await resolveToken({ token: o.token, onWarning: o.onWarning }, config);
     token = r?.token;
-    tokenSource = r?.source;
+    if (r) {
+      tokenSource =
+        r.source.kind === "argument" ? (o.tokenSourceLabel ?? "token argument") : describeTokenSource(r.source);
+    }
   }
   return { config, client: createHubClient({ config, token, tokenSource }), repoType, cacheDir };
 }

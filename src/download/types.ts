@@ -26,6 +26,10 @@ export interface CommonDownloadOptions {
   localDir?: string | undefined;
   /** A token; `false` sends none; undefined resolves one (HF_TOKEN, token file...). */
   token?: string | false | undefined;
+  /** Receives one-line warnings from token resolution (deprecated variable...). */
+  onWarning?: ((message: string) => void) | undefined;
+  /** How an explicit `token` is named in error messages (the CLI says "--token argument"). */
+  tokenSourceLabel?: string | undefined;
   /** Settings (endpoint, offline, timeouts, cache path). Default: readConfig({}) */
   config?: HubConfig | undefined;
   /** A ready client (its token is used as is; `token` is then ignored). */
