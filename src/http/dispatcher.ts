@@ -28,13 +28,13 @@ export function proxySettingsFromEnv(env: Env): ProxySettings | undefined {
 }
 
 export interface DispatcherOptions {
-  /** The env to read proxy variables from (`config.env`). */
+  /** The env to read proxy variables from (`config.env`); undefined = no proxy. */
   env?: Env | undefined;
   /** Sockets per origin; `undefined` = unlimited (undici's default). Downloads raise it. */
   connections?: number | undefined;
   /** How long an idle keep-alive socket is kept (ms). */
   keepAliveTimeoutMs?: number | undefined;
-  /** TCP/TLS connect timeout (ms). The client also bounds connect + headers with its own timer. */
+  /** TCP/TLS connect timeout (ms), default 10 s. Per-request timeouts cover headers and body. */
   connectTimeoutMs?: number | undefined;
 }
 
@@ -72,12 +72,12 @@ const shared = new Map<string, Dispatcher>();
  * The process-wide dispatcher for a given proxy configuration: one keep-alive pool shared by every
  * client, so consecutive API calls reuse their connections.
  */
-export function sharedDispatcher(env: Env | undefined): Dispatcher {
+export function sharedDispatcher(env: Env | undefined, connectTimeoutMs?: number): Dispatcher {
   const proxy = env ? proxySettingsFromEnv(env) : undefined;
-  const key = proxy ? JSON.stringify(proxy) : "";
+  const key = `${proxy ? JSON.stringify(proxy) : ""}|${connectTimeoutMs ?? ""}`;
   let d = shared.get(key);
   if (!d) {
-    d = createDispatcher({ env });
+    d = createDispatcher({ env, connectTimeoutMs });
     shared.set(key, d);
   }
   return d;

@@ -211,7 +211,15 @@ export function createHubClient(options: HubClientOptions): HubClient {
     }
 
     const where = origin === endpointOrigin ? endpoint : origin;
-    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
+    if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
+      return new TimeoutError(`Timed out connecting to ${where} (${method} ${url})`, {
+        url,
+        cause: e,
+        remedy:
+          "check your connection and proxy settings; HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT set the limit",
+      });
+    }
+    if (code === "UND_ERR_HEADERS_TIMEOUT") {
       return new TimeoutError(`No response from ${where} within ${timeoutMs / 1000} s (${method} ${url})`, {
         url,
         cause: e,
@@ -326,45 +334,23 @@ export function createHubClient(options: HubClientOptions): HubClient {
     userSignal: AbortSignal | undefined,
     dispatcher: Dispatcher,
   ): Promise<Dispatcher.ResponseData> {
-    // One controller per attempt, aborted by our connect+headers timer or by the caller's signal.
-    // (Forwarded by hand rather than AbortSignal.any, so a long-lived caller signal does not
-    // collect a dependent signal per request; the forwarding ends with the body.)
-    const controller = new AbortController();
-    let timedOut = false;
-    const handle = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const forward = () => controller.abort();
-    userSignal?.addEventListener("abort", forward, { once: true });
-    const unforward = () => userSignal?.removeEventListener("abort", forward);
+    // Timeouts are undici's own, so they only run while the request holds a socket (a request
+    // queued behind a connection limit is not timed out for waiting): the dispatcher's connect
+    // timeout, then `headersTimeout` from the moment the request is written, then `bodyTimeout`
+    // between body chunks. undici removes its listener on the caller's signal when the body ends.
     try {
-      const res = await undiciRequest(url, {
+      return await undiciRequest(url, {
         dispatcher,
         method: method as Dispatcher.HttpMethod,
         headers,
         body,
-        signal: controller.signal,
+        signal: userSignal,
         headersTimeout: timeoutMs,
         bodyTimeout: bodyTimeoutMs,
       });
-      if (userSignal) res.body.once("close", unforward);
-      return res;
     } catch (e) {
-      unforward();
-      if (userSignal?.aborted) throw new AbortedError(undefined, { cause: e, url });
-      if (timedOut) {
-        throw toHfError(
-          Object.assign(new Error("timeout"), { code: "UND_ERR_HEADERS_TIMEOUT" }),
-          url,
-          method,
-          timeoutMs,
-          "headers",
-        );
-      }
+      if (userSignal?.aborted) throw new AbortedError(undefined, { cause: e, url: displayUrl(url) });
       throw toHfError(e, url, method, timeoutMs, "headers");
-    } finally {
-      clearTimeout(handle);
     }
   }
 
@@ -442,7 +428,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
     const timeoutMs =
       req.timeoutMs ?? (method === "HEAD" ? config.etagTimeout : config.downloadTimeout) * 1000;
     const bodyTimeoutMs = req.bodyTimeoutMs ?? config.downloadTimeout * 1000;
-    const dispatcher = options.dispatcher ?? sharedDispatcher(config.env);
+    // Connect is bounded by the shorter of the two configured timeouts (Python applies its timeout
+    // to connect as well).
+    const dispatcher =
+      options.dispatcher ??
+      sharedDispatcher(config.env, Math.min(config.etagTimeout, config.downloadTimeout) * 1000);
 
     const callerHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) callerHeaders[k.toLowerCase()] = v;
