@@ -323,7 +323,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     };
   }
 
-  /** One attempt: connect + headers bounded by `timeoutMs`. */
+  /** One attempt, up to the response headers (the body is read later by the caller). */
   async function sendOnce(
     url: string,
     method: string,
@@ -393,11 +393,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
       } catch (e) {
         if (e instanceof AbortedError) throw e;
         failure = e instanceof HfError ? e : toHfError(e, url, method, timeoutMs, "headers");
+        // The policy reads the transport's code (ECONNRESET, UND_ERR_SOCKET, ...) from the cause.
         delay = nextDelay(attempt, { method, error: failure.cause ?? failure }, policy);
-        // Our own timeout carries code HF_TIMEOUT; let the policy see that too.
-        if (delay === undefined && failure.code === "HF_TIMEOUT") {
-          delay = nextDelay(attempt, { method, error: failure }, policy);
-        }
         if (delay === undefined) throw failure;
       }
       options.onRetry?.({
@@ -411,7 +408,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
       try {
         await sleepFor(delay, undefined, req.signal ? { signal: req.signal } : undefined);
       } catch (e) {
-        throw new AbortedError(undefined, { cause: e, url });
+        throw new AbortedError(undefined, { cause: e, url: displayUrl(url) });
       }
     }
   }
@@ -420,7 +417,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     const firstUrl = buildUrl(endpoint, req.url, req.query);
     // Python's request hook raises OfflineModeIsEnabled before any byte is sent.
     if (config.offline) throw new OfflineModeError(displayUrl(firstUrl));
-    if (req.signal?.aborted) throw new AbortedError(undefined, { url: firstUrl });
+    if (req.signal?.aborted) throw new AbortedError(undefined, { url: displayUrl(firstUrl) });
 
     let method: string = (req.method ?? "GET").toUpperCase();
     const redirect = req.redirect ?? "follow";
