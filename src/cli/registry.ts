@@ -26,6 +26,11 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import("./commands/serve.js"),
   },
   {
+    path: "download",
+    summary: "Download files from the Hub into the cache (or a local folder)",
+    load: () => import("./commands/download.js"),
+  },
+  {
     path: "completion",
     summary: "Print a shell completion script (bash or zsh)",
     load: () => import("./commands/completion.js"),

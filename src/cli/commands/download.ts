@@ -1,0 +1,273 @@
+import { Command, Option } from "commander";
+import { isRepoType, type RepoType } from "../../common/repo.js";
+import { readConfig } from "../../config/index.js";
+import type { DownloadEvent, DryRunFile } from "../../download/types.js";
+import { validateRepoId } from "../../download/validators.js";
+import { HfUsageError } from "../../errors.js";
+import type { CliContext } from "../context.js";
+
+export interface DownloadCliOptions {
+  repoId: string;
+  files: string[];
+  repoType: string;
+  revision?: string | undefined;
+  include: string[];
+  exclude: string[];
+  cacheDir?: string | undefined;
+  localDir?: string | undefined;
+  forceDownload?: boolean | undefined;
+  dryRun?: boolean | undefined;
+  token?: string | undefined;
+  maxWorkers: number;
+  offline?: boolean | undefined;
+}
+
+/** Python's `_format_size`: 1000-based, one decimal, no "B" (`9.0`, `1.2K`, `22.0M`). */
+export function formatSize(n: number): string {
+  let x = n;
+  for (const unit of ["", "K", "M", "G", "T", "P", "E", "Z"]) {
+    if (Math.abs(x) < 1000) return `${x.toFixed(1)}${unit}`;
+    x /= 1000;
+  }
+  return `${x.toFixed(1)}Y`;
+}
+
+/** Escapes fnmatch wildcards so a filename matches only itself (`[` -> `[[]`). */
+function fnmatchEscape(name: string): string {
+  return name.replace(/[[*?]/g, (c) => `[${c}]`);
+}
+
+/**
+ * What `hf download` will do, by Python's dispatch rules (cli/download.py, reference §4.2): exactly
+ * one plain filename -> a single-file download; otherwise a snapshot whose allow-patterns are the
+ * filenames (fnmatch patterns, as in Python) plus `dir/**` for each `dir/` argument, or
+ * --include/--exclude when no filename is given.
+ */
+export function planDownload(o: Pick<DownloadCliOptions, "files" | "include" | "exclude">): {
+  single?: string | undefined;
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
+  warnings: string[];
+} {
+  const folders = o.files.filter((f) => f.endsWith("/"));
+  const plain = o.files.filter((f) => !f.endsWith("/"));
+  const warnings: string[] = [];
+  if (folders.length > 0 && o.include.length > 0) {
+    throw new HfUsageError(
+      `Cannot combine subfolder argument ('${folders[0]}') with \`--include\`. Please use \`--include "${folders[0]}*"\` instead.`,
+    );
+  }
+  if (folders.length > 0 && o.exclude.length > 0 && plain.length === 0) {
+    // Python: `…Please use --include "sub/*" with --exclude instead.`
+    throw new HfUsageError(
+      `Cannot combine subfolder argument ('${folders[0]}') with \`--exclude\`. Please use \`--include "${folders[0]}*"\` with \`--exclude\` instead.`,
+    );
+  }
+  if (plain.length > 0) {
+    if (o.include.length > 0) warnings.push("Ignoring `--include` since filenames have been explicitly set.");
+    if (o.exclude.length > 0) warnings.push("Ignoring `--exclude` since filenames have been explicitly set.");
+  }
+  if (plain.length === 1 && folders.length === 0) return { single: plain[0], warnings };
+  if (o.files.length > 0) return { include: [...plain, ...folders.map((f) => `${f}**`)], warnings };
+  return {
+    include: o.include.length > 0 ? o.include : undefined,
+    exclude: o.exclude.length > 0 ? o.exclude : undefined,
+    warnings,
+  };
+}
+
+/** Progress bars on stderr (cli-progress multibar): one per file in flight plus a total. */
+async function createProgress(ctx: CliContext): Promise<{ onEvent(e: DownloadEvent): void; stop(): void }> {
+  const { default: cliProgress } = await import("cli-progress");
+  const multi = new cliProgress.MultiBar(
+    {
+      stream: ctx.out.stderr as NodeJS.WritableStream,
+      format: " {bar} {percentage}% | {name} | {done}/{size}",
+      hideCursor: true,
+      clearOnComplete: true,
+      autopadding: true,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, ReturnType<typeof multi.create>>();
+  let total: ReturnType<typeof multi.create> | undefined;
+  let totalDone = 0;
+  let totalSize = 0;
+  const short = (n: string) => (n.length > 30 ? `…${n.slice(-29)}` : n.padEnd(30));
+  return {
+    onEvent(e) {
+      if (e.type === "plan") {
+        totalSize = e.bytes ?? 0;
+        total = multi.create(Math.max(totalSize, 1), 0, {
+          name: short(`Fetching ${e.files} files`),
+          done: "0.0",
+          size: formatSize(totalSize),
+        });
+      } else if (e.type === "file-start") {
+        const size = e.size ?? 0;
+        bars.set(
+          e.filename,
+          multi.create(Math.max(size, 1), e.resumedFrom, {
+            name: short(e.filename),
+            done: formatSize(e.resumedFrom),
+            size: formatSize(size),
+          }),
+        );
+        if (e.resumedFrom > 0) totalDone += e.resumedFrom;
+      } else if (e.type === "bytes") {
+        bars.get(e.filename)?.update(e.downloaded, { done: formatSize(e.downloaded) });
+        totalDone += e.delta;
+        total?.update(totalDone, { done: formatSize(totalDone) });
+      } else if (e.type === "file-done") {
+        const b = bars.get(e.filename);
+        if (b) {
+          multi.remove(b);
+          bars.delete(e.filename);
+        }
+      }
+    },
+    stop() {
+      multi.stop();
+    },
+  };
+}
+
+export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void> {
+  if (o.localDir !== undefined && o.cacheDir !== undefined) {
+    throw new HfUsageError(
+      "Cannot use both `--local-dir` and `--cache-dir` at the same time. Use `--cache-dir` (or set the HF_HOME environment variable) for shared caching, or `--local-dir` for a one-off download to a specific directory.",
+    );
+  }
+  if (!isRepoType(o.repoType)) {
+    throw new HfUsageError(`Invalid --repo-type '${o.repoType}': choose model, dataset or space.`);
+  }
+  if (!Number.isInteger(o.maxWorkers) || o.maxWorkers < 1) {
+    throw new HfUsageError(`--max-workers must be a positive whole number, got '${o.maxWorkers}'.`);
+  }
+  validateRepoId(o.repoId);
+  const plan = planDownload(o);
+  for (const w of plan.warnings) ctx.out.warn(w);
+  if (o.token !== undefined) {
+    ctx.out.warn(
+      "A token passed with --token is saved in your shell history; prefer `hf auth login` or the HF_TOKEN variable.",
+    );
+  }
+  const config = o.offline ? readConfig({ ...ctx.env, HF_HUB_OFFLINE: "1" }) : ctx.config;
+  const disabled = config.disableProgressBars ?? false;
+  const showBars = ctx.format === "human" && Boolean(ctx.out.stderr.isTTY) && !disabled && !o.dryRun;
+  const progress = showBars ? await createProgress(ctx) : undefined;
+  const common = {
+    repoId: o.repoId,
+    repoType: o.repoType as RepoType,
+    revision: o.revision,
+    cacheDir: o.cacheDir,
+    localDir: o.localDir,
+    token: o.token,
+    tokenSourceLabel: "--token argument",
+    config,
+    forceDownload: o.forceDownload,
+    onWarning: (m: string) => ctx.out.warn(m),
+    onProgress: (e: DownloadEvent) => {
+      if (e.type === "warning") ctx.out.warn(e.message);
+      else if (e.type === "lock-wait")
+        ctx.out.info(`Waiting for ${e.holder}, which is downloading ${e.filename}…`);
+      progress?.onEvent(e);
+    },
+  };
+  let path: string;
+  try {
+    if (o.dryRun) {
+      const { snapshotDownload } = await import("../../download/snapshot-download.js");
+      const r = await snapshotDownload({
+        ...common,
+        include: plan.single !== undefined ? [fnmatchEscape(plan.single)] : plan.include,
+        exclude: plan.exclude,
+        dryRun: true,
+      });
+      printDryRun(ctx, r.dryRun ?? []);
+      return;
+    }
+    if (plan.single !== undefined) {
+      const { downloadFile } = await import("../../download/download-file.js");
+      path = await downloadFile({ ...common, filename: plan.single });
+    } else {
+      const { snapshotDownload } = await import("../../download/snapshot-download.js");
+      const r = await snapshotDownload({
+        ...common,
+        include: plan.include,
+        exclude: plan.exclude,
+        maxWorkers: o.maxWorkers,
+      });
+      path = r.path;
+    }
+  } finally {
+    progress?.stop();
+  }
+  if (ctx.format === "json") ctx.out.json({ path });
+  else if (ctx.format === "quiet" || !ctx.out.stdout.isTTY) ctx.out.result(path);
+  else ctx.out.result(`${ctx.out.paint("green", "✓ Downloaded")}\n  path: ${path}`);
+}
+
+function printDryRun(ctx: CliContext, files: DryRunFile[]): void {
+  if (ctx.format === "json") {
+    ctx.out.json(files.map((f) => ({ file: f.filename, size: formatSize(f.size), cached: f.cached })));
+    return;
+  }
+  if (ctx.format === "quiet") {
+    for (const f of files) if (f.willDownload) ctx.out.result(f.filename);
+    return;
+  }
+  const todo = files.filter((f) => f.willDownload);
+  const bytes = todo.reduce((s, f) => s + f.size, 0);
+  ctx.out.result(
+    `[dry-run] Will download ${todo.length} files (out of ${files.length}) totalling ${formatSize(bytes)}.`,
+  );
+  const rows = files.map((f) => [f.filename, formatSize(f.size), f.cached ? "yes" : "no"]);
+  const head = ["FILE", "SIZE", "CACHED"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] as number)).join(" ");
+  ctx.out.result([line(head), widths.map((w) => "-".repeat(w)).join(" "), ...rows.map(line)].join("\n"));
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function createCommand(ctx: CliContext): Command {
+  return new Command("download")
+    .description("Download files from the Hub into the cache (or a local folder); prints the path")
+    .argument("<repo_id>", "the repo, e.g. acme/tiny-model")
+    .argument("[files...]", "files to download (fnmatch patterns when more than one; 'dir/' for a folder)")
+    .addOption(new Option("--repo-type <type>", "model, dataset or space").default("model"))
+    .addOption(new Option("--type <type>").hideHelp())
+    .option("--revision <rev>", "branch, tag or commit (default: main)")
+    .option("--include <pattern>", "only files matching (repeatable)", collect, [])
+    .option("--exclude <pattern>", "skip files matching (repeatable)", collect, [])
+    .option("--cache-dir <dir>", "cache folder (default: $HF_HUB_CACHE or $HF_HOME/hub)")
+    .option("--local-dir <dir>", "download real files into this folder instead of the cache")
+    .option("--force-download", "download even if cached")
+    .option("--dry-run", "list the files, their sizes and whether they are cached; download nothing")
+    .option("--token <token>", "a token (prefer hf auth login or HF_TOKEN)")
+    .option("--max-workers <n>", "files downloaded at once", (v) => Number(v), 8)
+    .option("--offline", "use only the local cache (same as HF_HUB_OFFLINE=1)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  hf download acme/tiny-model\n  hf download acme/tiny-model config.json\n  hf download acme/tiny-model --include '*.json' --local-dir ./tiny\n  MODEL=$(hf download -q acme/tiny-model)",
+    )
+    .action(async (repoId: string, files: string[], opts: Record<string, unknown>) => {
+      await run(ctx, {
+        repoId,
+        files,
+        repoType: (opts.type as string | undefined) ?? (opts.repoType as string),
+        revision: opts.revision as string | undefined,
+        include: opts.include as string[],
+        exclude: opts.exclude as string[],
+        cacheDir: opts.cacheDir as string | undefined,
+        localDir: opts.localDir as string | undefined,
+        forceDownload: opts.forceDownload as boolean | undefined,
+        dryRun: opts.dryRun as boolean | undefined,
+        token: opts.token as string | undefined,
+        maxWorkers: opts.maxWorkers as number,
+        offline: opts.offline as boolean | undefined,
+      });
+    });
+}
