@@ -197,18 +197,15 @@ export function createHubClient(options: HubClientOptions): HubClient {
     method: string,
     timeoutMs: number,
     phase: "headers" | "body",
+    signal: AbortSignal | undefined,
   ): HfError {
     if (e instanceof HfError) return e;
     const code = errorCode(e);
     const origin = originOf(rawUrl);
     const url = displayUrl(rawUrl);
-    if (
-      code === "UND_ERR_ABORTED" ||
-      code === "ABORT_ERR" ||
-      (e instanceof Error && e.name === "AbortError")
-    ) {
-      return new AbortedError(undefined, { cause: e, url });
-    }
+    // Only the caller's signal makes an abort: undici also reports a failed proxy tunnel as
+    // UND_ERR_ABORTED ("Proxy response (502) !== 200 when HTTP Tunneling").
+    if (signal?.aborted) return new AbortedError(undefined, { cause: e, url });
 
     const where = origin === endpointOrigin ? endpoint : origin;
     if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
@@ -236,7 +233,9 @@ export function createHubClient(options: HubClientOptions): HubClient {
         },
       );
     }
-    const detail = code ?? (e instanceof Error ? e.message : String(e));
+    // System codes say it all (ECONNREFUSED); undici's own codes need their message.
+    const message = e instanceof Error ? e.message : String(e);
+    const detail = code && !code.startsWith("UND_ERR") ? code : code ? `${message} (${code})` : message;
     const msg =
       phase === "body"
         ? `Lost the connection to ${where} while reading ${method} ${url}: ${detail}`
@@ -258,9 +257,10 @@ export function createHubClient(options: HubClientOptions): HubClient {
     method: string,
     authSent: boolean,
     bodyTimeoutMs: number,
+    signal: AbortSignal | undefined,
   ): HubResponse {
     let wrapped: Readable | undefined;
-    const mapErr = (e: unknown) => toHfError(e, url, method, bodyTimeoutMs, "body");
+    const mapErr = (e: unknown) => toHfError(e, url, method, bodyTimeoutMs, "body", signal);
     const bodyStream = (): Readable => {
       if (!wrapped) {
         const out = new PassThrough();
@@ -350,7 +350,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
       });
     } catch (e) {
       if (userSignal?.aborted) throw new AbortedError(undefined, { cause: e, url: displayUrl(url) });
-      throw toHfError(e, url, method, timeoutMs, "headers");
+      throw toHfError(e, url, method, timeoutMs, "headers", userSignal);
     }
   }
 
@@ -392,7 +392,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
         await res.body.dump().catch(() => undefined);
       } catch (e) {
         if (e instanceof AbortedError) throw e;
-        failure = e instanceof HfError ? e : toHfError(e, url, method, timeoutMs, "headers");
+        failure = e instanceof HfError ? e : toHfError(e, url, method, timeoutMs, "headers", req.signal);
         // The policy reads the transport's code (ECONNRESET, UND_ERR_SOCKET, ...) from the cause.
         delay = nextDelay(attempt, { method, error: failure.cause ?? failure }, policy);
         if (delay === undefined) throw failure;
@@ -501,7 +501,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
         }
         const target = targetUrl.toString();
         if (redirect === "hub-only" && !isSameOrHubHost(url, target, endpoint)) {
-          return wrapResponse(raw, url, method, authSent, bodyTimeoutMs);
+          return wrapResponse(raw, url, method, authSent, bodyTimeoutMs, req.signal);
         }
         await raw.body.dump().catch(() => undefined);
         if (hops + 1 > MAX_REDIRECTS) {
@@ -534,7 +534,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
           options.onServerWarning(w.message, w.topic);
         }
       }
-      const res = wrapResponse(raw, url, method, authSent, bodyTimeoutMs);
+      const res = wrapResponse(raw, url, method, authSent, bodyTimeoutMs, req.signal);
       if (req.throwOnError !== false && res.status >= 400) {
         await raiseForStatus(res, {
           endpoint,

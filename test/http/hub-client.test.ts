@@ -498,6 +498,30 @@ describe("proxy", () => {
     expect(target.requests.length).toBe(0);
   });
 
+  it("HTTPS_PROXY tunnels an https endpoint with CONNECT, without the Hub token in the CONNECT", async () => {
+    const heads: string[] = [];
+    const proxy: Server = createServer((sock) => {
+      sock.once("data", (d) => {
+        heads.push(d.toString("latin1"));
+        sock.end("HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const port = (proxy.address() as import("node:net").AddressInfo).port;
+      const c = client(
+        "https://127.0.0.2:8443",
+        { retry: { retries: 0 } },
+        { HTTPS_PROXY: `http://127.0.0.1:${port}` },
+      );
+      expect(await codeOf(c.request({ url: "/api/whoami-v2" }))).toBe("HF_NETWORK");
+      expect(heads[0]).toMatch(/^CONNECT 127\.0\.0\.2:8443 HTTP\/1\.1\r\n/);
+      expect(heads[0]).not.toContain(TOKEN);
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
+  });
+
   it("NO_PROXY bypasses the proxy", async () => {
     const { proxy, lines } = await startProxy();
     const target = await serve((_q, res) => sendJson(res, 200, { direct: true }), "127.0.0.2");
