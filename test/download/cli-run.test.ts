@@ -59,9 +59,9 @@ describe("hf download (in process)", () => {
   });
   it("labels the path on a TTY, JSON with --json, bare with -q", async () => {
     const snap = join(home, "hub", "models--acme--tiny", "snapshots", C1);
-    expect((await hf(["download", "acme/tiny"], { tty: true, env: { HF_HUB_DISABLE_PROGRESS_BARS: "1" } })).stdout).toBe(
-      `✓ Downloaded\n  path: ${snap}\n`,
-    );
+    expect(
+      (await hf(["download", "acme/tiny"], { tty: true, env: { HF_HUB_DISABLE_PROGRESS_BARS: "1" } })).stdout,
+    ).toBe(`✓ Downloaded\n  path: ${snap}\n`);
     expect(JSON.parse((await hf(["download", "acme/tiny", "--json"])).stdout)).toEqual({ path: snap });
     expect((await hf(["download", "-q", "acme/tiny"], { tty: true })).stdout).toBe(`${snap}\n`);
   });
@@ -93,8 +93,15 @@ describe("planDownload (Python's dispatch, §4.2)", () => {
     expect(planDownload({ files: ["a.txt"], include: [], exclude: [] }).single).toBe("a.txt");
     expect(planDownload({ files: ["a.txt", "b"], include: [], exclude: [] }).include).toEqual(["a.txt", "b"]);
     expect(planDownload({ files: ["sub/"], include: [], exclude: [] }).include).toEqual(["sub/**"]);
-    expect(planDownload({ files: ["a.txt"], include: ["*.json"], exclude: [] }).warnings[0]).toMatch(/Ignoring `--include`/);
-    expect(() => planDownload({ files: ["sub/"], include: ["x"], exclude: [] })).toThrow(/Cannot combine subfolder argument/);
-    expect(planDownload({ files: [], include: ["*.json"], exclude: ["x"] })).toMatchObject({ include: ["*.json"], exclude: ["x"] });
+    expect(planDownload({ files: ["a.txt"], include: ["*.json"], exclude: [] }).warnings[0]).toMatch(
+      /Ignoring `--include`/,
+    );
+    expect(() => planDownload({ files: ["sub/"], include: ["x"], exclude: [] })).toThrow(
+      /Cannot combine subfolder argument/,
+    );
+    expect(planDownload({ files: [], include: ["*.json"], exclude: ["x"] })).toMatchObject({
+      include: ["*.json"],
+      exclude: ["x"],
+    });
   });
 });

@@ -10,23 +10,35 @@ import { validateRelativeFilename, validateRepoId } from "../../src/download/val
 import { PYTHON_BIN } from "../helpers/cli.js";
 
 describe("validateRepoId (Python's rules and messages)", () => {
-  it.each([
-    ["gpt2"],
-    ["acme/tiny-model"],
-    ["Foo-BAR_foo.bar123"],
-    ["a/b"],
-    ["x".repeat(96)],
-  ])("accepts %s", (id) => expect(() => validateRepoId(id)).not.toThrow());
+  it.each([["gpt2"], ["acme/tiny-model"], ["Foo-BAR_foo.bar123"], ["a/b"], ["x".repeat(96)]])(
+    "accepts %s",
+    (id) => expect(() => validateRepoId(id)).not.toThrow(),
+  );
 
   it.each([
-    ["datasets/foo/bar", "Repo id must be in the form 'repo_name' or 'namespace/repo_name': 'datasets/foo/bar'. Use `repo_type` argument if needed."],
-    [".repo_id", "Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: '.repo_id'."],
-    ["a/b-", "Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: 'a/b-'."],
-    ["x".repeat(97), `Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: '${"x".repeat(97)}'.`],
+    [
+      "datasets/foo/bar",
+      "Repo id must be in the form 'repo_name' or 'namespace/repo_name': 'datasets/foo/bar'. Use `repo_type` argument if needed.",
+    ],
+    [
+      ".repo_id",
+      "Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: '.repo_id'.",
+    ],
+    [
+      "a/b-",
+      "Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: 'a/b-'.",
+    ],
+    [
+      "x".repeat(97),
+      `Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: '${"x".repeat(97)}'.`,
+    ],
     ["bad--id/x", "Cannot have -- or .. in repo_id: 'bad--id/x'."],
     ["other..repo", "Cannot have -- or .. in repo_id: 'other..repo'."],
     ["foo.git", "Repo_id cannot end by '.git': 'foo.git'."],
-    ["héllo/x", "Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: 'héllo/x'."],
+    [
+      "héllo/x",
+      "Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: 'héllo/x'.",
+    ],
   ])("refuses %s", (id, message) => {
     expect(() => validateRepoId(id)).toThrow(message);
     try {
@@ -54,7 +66,16 @@ describe("validateRelativeFilename", () => {
 });
 
 describe("filterRepoPaths (python-hf-download.md §5.1 matrix)", () => {
-  const items = ["config.json", "a/b.json", "sub/dir/file.txt", "sub", "subway.txt", "weird name [1].txt", "README.MD", ".gitattributes"];
+  const items = [
+    "config.json",
+    "a/b.json",
+    "sub/dir/file.txt",
+    "sub",
+    "subway.txt",
+    "weird name [1].txt",
+    "README.MD",
+    ".gitattributes",
+  ];
   it.each([
     [["*.json"], undefined, ["config.json", "a/b.json"]],
     [["sub/"], undefined, ["sub/dir/file.txt"]],
@@ -69,21 +90,47 @@ describe("filterRepoPaths (python-hf-download.md §5.1 matrix)", () => {
     [undefined, ["sub/"], items.filter((i) => i !== "sub/dir/file.txt")],
     [[], undefined, []],
   ])("include %j exclude %j", (inc, exc, expected) => {
-    expect(filterRepoPaths(items, inc as string[] | undefined, exc as string[] | undefined)).toEqual(expected);
+    expect(filterRepoPaths(items, inc as string[] | undefined, exc as string[] | undefined)).toEqual(
+      expected,
+    );
   });
 
-  it.runIf(existsSync(join(PYTHON_BIN, "python")))("agrees with Python's fnmatch.fnmatchcase on tricky patterns", () => {
-    const names = ["a", "ab", "a/b", "[", "]", "a]", "a-b", "!", "x.y", "é", "a\\b", "-", "^", "b"];
-    const pats = ["*", "?", "[a]", "[!a]", "[]]", "[!]]", "[a-b]", "[b-a]", "[", "a[", "[!]", "[]-]", "*[/]*", "[^a]", "[\\]", "a\\b", "[a-]", "**", "?*?", "[!-]"];
-    const expected = JSON.parse(
-      execFileSync(join(PYTHON_BIN, "python"), [
-        "-c",
-        `import fnmatch,json,sys\nn=${JSON.stringify(names)}\np=${JSON.stringify(pats)}\nprint(json.dumps([[fnmatch.fnmatchcase(a,b) for a in n] for b in p]))`,
-      ]).toString(),
-    ) as boolean[][];
-    const got = pats.map((p) => names.map((n) => fnmatch(n, p)));
-    expect(got).toEqual(expected);
-  });
+  it.runIf(existsSync(join(PYTHON_BIN, "python")))(
+    "agrees with Python's fnmatch.fnmatchcase on tricky patterns",
+    () => {
+      const names = ["a", "ab", "a/b", "[", "]", "a]", "a-b", "!", "x.y", "é", "a\\b", "-", "^", "b"];
+      const pats = [
+        "*",
+        "?",
+        "[a]",
+        "[!a]",
+        "[]]",
+        "[!]]",
+        "[a-b]",
+        "[b-a]",
+        "[",
+        "a[",
+        "[!]",
+        "[]-]",
+        "*[/]*",
+        "[^a]",
+        "[\\]",
+        "a\\b",
+        "[a-]",
+        "**",
+        "?*?",
+        "[!-]",
+      ];
+      const expected = JSON.parse(
+        execFileSync(join(PYTHON_BIN, "python"), [
+          "-c",
+          `import fnmatch,json,sys\nn=${JSON.stringify(names)}\np=${JSON.stringify(pats)}\nprint(json.dumps([[fnmatch.fnmatchcase(a,b) for a in n] for b in p]))`,
+        ]).toString(),
+      ) as boolean[][];
+      const got = pats.map((p) => names.map((n) => fnmatch(n, p)));
+      expect(got).toEqual(expected);
+    },
+  );
 });
 
 describe("HEAD metadata", () => {
@@ -96,7 +143,13 @@ describe("HEAD metadata", () => {
     const m = parseFileMetadata({
       status: 302,
       url: "http://hub/a/b/resolve/main/x",
-      headers: { location: "http://cdn/x", "x-repo-commit": "c", "x-linked-etag": '"s"', etag: '"p"', "content-length": "0" },
+      headers: {
+        location: "http://cdn/x",
+        "x-repo-commit": "c",
+        "x-linked-etag": '"s"',
+        etag: '"p"',
+        "content-length": "0",
+      },
     });
     expect(m).toEqual({ commit: "c", etag: "s", location: "http://cdn/x", size: undefined });
     const m2 = parseFileMetadata({
