@@ -3,7 +3,52 @@
  * the CLI.
  */
 
+export {
+  type DeviceFlowOptions,
+  type DeviceFlowResult,
+  type DeviceFlowState,
+  type DeviceVerification,
+  runDeviceFlow,
+} from "./auth/device-flow.js";
+export {
+  approveGitCredential,
+  GIT_USERNAME,
+  listCredentialHelpers,
+  rejectGitCredential,
+} from "./auth/git-credential.js";
+export { type LoginOptions, type LoginResult, loginWithToken, logout } from "./auth/login.js";
 export { maskToken, redactTokens } from "./auth/mask-token.js";
+export { OAuthError } from "./auth/oauth-error.js";
+export {
+  chain,
+  fromArgument,
+  fromEnv,
+  fromTokenFile,
+  ProviderMiss,
+  type TokenProvider,
+} from "./auth/providers.js";
+export {
+  cleanToken,
+  clearTokenCache,
+  describeTokenSource,
+  getToken,
+  listTokenSources,
+  type ResolveTokenOptions,
+  resolveToken,
+  type TokenResult,
+  type TokenSource,
+  tokenChain,
+} from "./auth/resolve-token.js";
+export {
+  deleteAllTokens,
+  deleteStoredToken,
+  getStoredToken,
+  listStoredTokens,
+  type StoredToken,
+  saveToken,
+  switchToken,
+} from "./auth/token-store.js";
+export { describeRole, type WhoAmI, type WhoAmIOrg, whoami } from "./auth/whoami.js";
 export { repoFolderName, repoPaths } from "./cache/layout.js";
 export { loadEnvFile } from "./config/env-file.js";
 export * from "./config/index.js";

@@ -31,6 +31,50 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import("./commands/download.js"),
   },
   {
+    path: "auth login",
+    summary: "Log in: save a validated token, or get one with your browser (device code)",
+    aliases: ["login"],
+    load: () => import("./commands/auth/login.js"),
+  },
+  {
+    path: "auth logout",
+    summary: "Log out: remove the saved token(s) and the git credential",
+    aliases: ["logout"],
+    load: () => import("./commands/auth/logout.js"),
+  },
+  {
+    path: "auth whoami",
+    summary: "Show who you are, the token's name and role, and where it comes from",
+    aliases: ["whoami"],
+    load: () => import("./commands/auth/whoami.js"),
+  },
+  {
+    path: "auth list",
+    summary: "List saved tokens (masked), marking the active one",
+    aliases: ["auth ls"],
+    load: () => import("./commands/auth/list.js"),
+  },
+  {
+    path: "auth switch",
+    summary: "Make a saved token the active one",
+    load: () => import("./commands/auth/switch.js"),
+  },
+  {
+    path: "auth token",
+    summary: "Print the active token (for scripts)",
+    load: () => import("./commands/auth/token.js"),
+  },
+  {
+    path: "env",
+    summary: "Print the environment: versions, paths, endpoint, HF_* settings, token source",
+    load: () => import("./commands/env.js"),
+  },
+  {
+    path: "doctor",
+    summary: "Check install, token, git credentials, cache, network, leaks and repo access",
+    load: () => import("./commands/doctor.js"),
+  },
+  {
     path: "completion",
     summary: "Print a shell completion script (bash or zsh)",
     load: () => import("./commands/completion.js"),

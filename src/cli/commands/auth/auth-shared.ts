@@ -1,0 +1,35 @@
+// Helpers shared by the `hf auth ...` commands (not a command itself).
+import { describeTokenSource, listTokenSources, type TokenResult } from "../../../auth/resolve-token.js";
+import type { CliContext } from "../../context.js";
+
+/** Stdin and stdout are both terminals: prompts are allowed (as Python's `select_choice`). */
+export function isInteractive(ctx: CliContext): boolean {
+  return Boolean(ctx.stdin.isTTY) && Boolean(ctx.out.stdout.isTTY) && ctx.format === "human";
+}
+
+/** Warnings from the token chain (deprecated variable, refresh failure) go to stderr. */
+export function warner(ctx: CliContext): (message: string) => void {
+  return (m) => ctx.out.warn(m);
+}
+
+/**
+ * The environment variable that provides a token and would win over the token file, if any. Login,
+ * switch and logout change only the files, so they must say when a variable still decides.
+ */
+export async function shadowingEnv(ctx: CliContext): Promise<TokenResult | undefined> {
+  const sources = await listTokenSources(ctx.config);
+  return sources.find((s) => s.source.kind === "env");
+}
+
+/** "HF_TOKEN" for an env source (for "unset HF_TOKEN" remedies). */
+export function envName(r: TokenResult): string {
+  return r.source.kind === "env" ? r.source.name : describeTokenSource(r.source);
+}
+
+/** Reads all of stdin as text (for `--token -`). */
+export async function readAllStdin(ctx: CliContext): Promise<string> {
+  let s = "";
+  ctx.stdin.setEncoding("utf8");
+  for await (const chunk of ctx.stdin) s += chunk as string;
+  return s;
+}

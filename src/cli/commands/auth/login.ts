@@ -1,0 +1,214 @@
+import { Command } from "commander";
+import { type DeviceVerification, runDeviceFlow } from "../../../auth/device-flow.js";
+import { GIT_HELPER_REMEDY } from "../../../auth/git-credential.js";
+import { type LoginResult, loginWithToken } from "../../../auth/login.js";
+import { OAuthError } from "../../../auth/oauth-error.js";
+import { cleanToken, describeTokenSource, resolveToken } from "../../../auth/resolve-token.js";
+import { HfUsageError } from "../../../errors.js";
+import type { CliContext } from "../../context.js";
+import { envName, isInteractive, readAllStdin, shadowingEnv, warner } from "./auth-shared.js";
+
+export interface LoginCommandOptions {
+  /** A token, or "-" to read it from stdin. */
+  token?: string | undefined;
+  addToGitCredential?: boolean | undefined;
+  force?: boolean | undefined;
+}
+
+/**
+ * `hf auth login [--token T|-] [--add-to-git-credential] [--force]` (Python `cli/auth.py::auth_login`
+ * + `_login.py::login`): with a token, validate it (whoami-v2) and save it; without one, ask on a
+ * terminal (browser code or pasted token), else run the device-code flow.
+ */
+export function createCommand(ctx: CliContext): Command {
+  return new Command("login")
+    .description("Log in: save a token (validated first) or get one with your browser (device code)")
+    .option(
+      "--token <token>",
+      "an access token; '-' reads it from stdin (keeps it out of shell history and ps)",
+    )
+    .option("--add-to-git-credential", "also store the token in your git credential helper")
+    .option("--no-add-to-git-credential", "do not store the token in git (default)")
+    .option("--force", "log in again even if a token is already found")
+    .option("--no-force", "skip when already logged in (default)")
+    .addHelpText(
+      "after",
+      '\nExamples:\n  hf auth login\n  echo "$MY_TOKEN" | hf auth login --token -\n  hf auth login --token - --add-to-git-credential < token.txt',
+    )
+    .action((opts: LoginCommandOptions) => run(ctx, opts));
+}
+
+export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<void> {
+  const { out } = ctx;
+  if (opts.token !== undefined) {
+    let raw = opts.token;
+    let source = "--token argument";
+    if (raw === "-") {
+      if (ctx.stdin.isTTY) {
+        throw new HfUsageError("--token - reads the token from stdin, but stdin is a terminal.", {
+          remedy: 'echo "$MY_TOKEN" | hf auth login --token -   (or run `hf auth login` to paste it hidden)',
+        });
+      }
+      raw = await readAllStdin(ctx);
+      source = "token read from stdin";
+    }
+    if (cleanToken(raw) === undefined) {
+      throw new HfUsageError(`The ${source} is empty.`, {
+        remedy: "hf auth login --token -  (with the token on stdin)",
+      });
+    }
+    const result = await loginWithToken(ctx.config, raw, {
+      addToGitCredential: opts.addToGitCredential,
+      tokenSource: source,
+      cwd: ctx.cwd,
+    });
+    await report(ctx, result);
+    return;
+  }
+
+  if (!opts.force) {
+    const existing = await resolveToken({ onWarning: warner(ctx) }, ctx.config);
+    if (existing) {
+      const where = describeTokenSource(existing.source);
+      if (out.format === "json") out.json({ event: "already_logged_in", source: where });
+      out.result(`Already logged in (token from ${where}). Use \`hf auth login --force\` to log in again.`);
+      return;
+    }
+  }
+  if (opts.addToGitCredential) {
+    out.warn(
+      "--add-to-git-credential is only supported with --token; it is ignored by the browser login (as in Python).",
+    );
+  }
+
+  if (isInteractive(ctx)) {
+    const { select, password } = await import("@inquirer/prompts");
+    const io = { input: ctx.stdin, output: out.stdout } as never;
+    const how = await select(
+      {
+        message: "How would you like to log in?",
+        choices: [
+          { name: "Log in with your browser (device code)", value: "browser" },
+          { name: "Paste an access token", value: "paste" },
+        ],
+      },
+      io,
+    );
+    if (how === "paste") {
+      out.info(`    Create a token at ${ctx.config.endpoint}/settings/tokens`);
+      const pasted = await password(
+        { message: "Enter your token (input will not be visible):", mask: false },
+        io,
+      );
+      if (cleanToken(pasted) === undefined)
+        throw new HfUsageError("No token was entered.", { remedy: "hf auth login" });
+      const result = await loginWithToken(ctx.config, pasted, { tokenSource: "pasted token", cwd: ctx.cwd });
+      await report(ctx, result);
+      return;
+    }
+  }
+  await deviceLogin(ctx);
+}
+
+/** The browser (device-code) login: shows the URL and code, waits (bounded by the code's expiry). */
+async function deviceLogin(ctx: CliContext): Promise<void> {
+  const { out } = ctx;
+  const json = out.format === "json";
+  const startedAt = Date.now();
+  try {
+    const tokens = await runDeviceFlow({
+      config: ctx.config,
+      onVerification: (v: DeviceVerification) => {
+        if (json) {
+          out.json({
+            event: "device_code",
+            verification_uri: v.verificationUri,
+            verification_uri_complete: v.verificationUriComplete,
+            user_code: v.userCode,
+            expires_in: v.expiresIn,
+            interval: v.interval,
+          });
+          return;
+        }
+        // Python's `_device_code_login` layout, on stdout (the user must see it even with -q).
+        out.stdout.write(
+          `\n    Open this URL in your browser:\n        ${v.verificationUriComplete}\n\n    And enter the code: ${v.userCode}\n\n    Waiting for authorization.`,
+        );
+      },
+      onState: (s) => {
+        if (!json && s.state === "pending") out.stdout.write(".");
+      },
+    });
+    if (!json) out.stdout.write("\n");
+    const expiresAt =
+      tokens.expiresIn !== undefined ? Math.floor(startedAt / 1000) + tokens.expiresIn : undefined;
+    const result = await loginWithToken(ctx.config, tokens.access_token, {
+      refreshToken: tokens.refresh_token,
+      expiresAt,
+      tokenSource: "device-code login",
+      cwd: ctx.cwd,
+    });
+    await report(ctx, result);
+    if (tokens.refresh_token) out.info("Note: This token will be refreshed automatically when it expires.");
+    else if (tokens.expiresIn !== undefined) {
+      out.info(
+        `Note: This token expires in ${Math.max(1, Math.floor(tokens.expiresIn / 86400))} days. Log in again to renew it.`,
+      );
+    }
+  } catch (e) {
+    if (!json) out.stdout.write("\n");
+    if (json) {
+      out.json({
+        event: "failure",
+        code: (e as { code?: string }).code ?? "HF_DEVICE_CODE",
+        error: e instanceof OAuthError ? e.oauthError : undefined,
+        message: (e as Error).message,
+      });
+    }
+    if (e instanceof OAuthError && !e.message.startsWith("Login failed")) {
+      throw new OAuthError(`Login failed: ${e.message}`, e.oauthError, { cause: e, remedy: "hf auth login" });
+    }
+    throw e;
+  }
+}
+
+async function report(ctx: CliContext, r: LoginResult): Promise<void> {
+  const { out, config } = ctx;
+  out.info(r.role ? `Token is valid (permission: ${r.role}).` : "Token is valid.");
+  out.info(`The token \`${r.tokenName}\` has been saved to ${config.storedTokensPath}`);
+  if (r.gitHelpers !== undefined) {
+    if (r.gitHelpers.length > 0) {
+      out.info(
+        `Your token has been saved in your configured git credential helpers (${r.gitHelpers.join(",")}).`,
+      );
+    } else {
+      out.warn(
+        "Cannot store the token in git: no credential helper is configured, so `git push` to the Hub will ask again.",
+      );
+      out.hint(GIT_HELPER_REMEDY);
+    }
+  }
+  out.info(`Your token has been saved to ${config.tokenPath}`);
+  const env = await shadowingEnv(ctx);
+  if (out.format === "json") {
+    out.json({
+      event: "success",
+      user: r.info.name,
+      token_name: r.tokenName,
+      role: r.role ?? null,
+      token_path: config.tokenPath,
+      git_helpers: r.gitHelpers ?? null,
+      shadowed_by: env ? envName(env) : null,
+    });
+  } else {
+    out.result(
+      `Login successful: logged in as ${r.info.name} (token '${r.tokenName}'${r.role ? `, role ${r.role}` : ""}).`,
+    );
+  }
+  if (env) {
+    const name = envName(env);
+    out.warn(
+      `${name} is set and is still the active token: it takes precedence over the token you just saved. Unset it to use the saved login: unset ${name}`,
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import { Command } from "commander";
+import { logout } from "../../../auth/login.js";
+import { resolveToken } from "../../../auth/resolve-token.js";
+import { listStoredTokens, unknownTokenName } from "../../../auth/token-store.js";
+import type { CliContext } from "../../context.js";
+import { envName, shadowingEnv, warner } from "./auth-shared.js";
+
+export interface LogoutOptions {
+  tokenName?: string | undefined;
+}
+
+/**
+ * `hf auth logout [--token-name N]` (Python `_login.py::logout`): removes the saved token(s) and the
+ * git credential; says when an environment variable still provides a token.
+ */
+export function createCommand(ctx: CliContext): Command {
+  return new Command("logout")
+    .description("Log out: remove the active token (or one saved token) and the git credential")
+    .option("--token-name <name>", "remove only this saved token (see hf auth list)")
+    .action((opts: LogoutOptions) => run(ctx, opts));
+}
+
+export async function run(ctx: CliContext, opts: LogoutOptions): Promise<void> {
+  const { out, config } = ctx;
+  const stored = await listStoredTokens(config, warner(ctx));
+  const current = await resolveToken({ token: true, onWarning: warner(ctx) }, config).catch(() => undefined);
+  if (opts.tokenName !== undefined && !stored.some((t) => t.name === opts.tokenName)) {
+    throw unknownTokenName(
+      config,
+      opts.tokenName,
+      stored.map((t) => t.name),
+    );
+  }
+  if (current === undefined && stored.length === 0) {
+    if (out.format === "json") out.json({ logged_out: false, reason: "not_logged_in" });
+    out.warn("Not logged in!");
+    return;
+  }
+  const result = await logout(config, { tokenName: opts.tokenName, cwd: ctx.cwd });
+  if (opts.tokenName !== undefined && result.wasActive)
+    out.warn(`Active token '${opts.tokenName}' has been deleted.`);
+  const env = await shadowingEnv(ctx);
+  if (out.format === "json") {
+    out.json({
+      logged_out: true,
+      token_name: opts.tokenName ?? null,
+      still_logged_in_by: env ? envName(env) : null,
+    });
+  } else {
+    out.result(
+      opts.tokenName !== undefined
+        ? `Successfully logged out from access token: ${opts.tokenName}.`
+        : "Successfully logged out from all access tokens.",
+    );
+  }
+  if (env) {
+    const name = envName(env);
+    out.warn(
+      `The saved token${opts.tokenName === undefined ? "s were" : " was"} deleted, but you are still logged in: ${name} is set. To log out completely: unset ${name}`,
+    );
+  }
+}

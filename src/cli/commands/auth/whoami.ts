@@ -1,0 +1,77 @@
+import { Command } from "commander";
+import { describeTokenSource, listTokenSources, resolveToken } from "../../../auth/resolve-token.js";
+import { describeRole, NOT_LOGGED_IN, tokenNameFor, whoami } from "../../../auth/whoami.js";
+import { DEFAULT_ENDPOINT } from "../../../config/index.js";
+import { NotLoggedInError } from "../../../errors.js";
+import { createHubClient } from "../../../http/hub-client.js";
+import type { CliContext } from "../../context.js";
+import { warner } from "./auth-shared.js";
+
+/**
+ * `hf auth whoami`: who the active token belongs to, its name and role, and where it came from
+ * (like `gh auth status`), with warnings when a higher-priority source hides the saved login and
+ * when a write token is used where a read token would do.
+ */
+export function createCommand(ctx: CliContext): Command {
+  return new Command("whoami")
+    .description("Show the user, orgs, token name, role and where the token comes from")
+    .action(() => run(ctx));
+}
+
+export async function run(ctx: CliContext): Promise<void> {
+  const { out, config } = ctx;
+  const r = await resolveToken({ onWarning: warner(ctx) }, config);
+  if (!r) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
+  const source = describeTokenSource(r.source);
+  const client = createHubClient({ config, token: r.token, tokenSource: source });
+  const info = await whoami(client);
+  const role = describeRole(info);
+  const tokenName =
+    info.auth?.accessToken?.displayName ?? (info.auth?.accessToken ? undefined : tokenNameFor(info));
+  const orgs = info.orgs.map((o) => o.name);
+  const endpoint = config.endpoint !== DEFAULT_ENDPOINT ? config.endpoint : undefined;
+
+  if (out.format === "json") {
+    out.json({
+      user: info.name,
+      fullname: info.fullname ?? null,
+      orgs: orgs.length ? orgs.join(",") : null,
+      token_name: tokenName ?? null,
+      role: role ?? null,
+      source,
+      endpoint: endpoint ?? null,
+    });
+  } else if (out.format === "quiet") {
+    out.result(info.name);
+  } else {
+    const rows: [string, string | undefined][] = [
+      ["user", info.name],
+      ["fullname", info.fullname],
+      ["orgs", orgs.join(",") || undefined],
+      ["token", tokenName],
+      ["role", role],
+      ["source", source],
+      ["endpoint", endpoint],
+    ];
+    out.human(`${out.paint("green", "✓")} Logged in`);
+    for (const [k, v] of rows) if (v !== undefined) out.human(`  ${k}: ${v}`);
+  }
+
+  // A variable (or argument) that hides a saved login: say which, and how to use the saved one.
+  if (r.source.kind !== "file") {
+    const saved = (await listTokenSources(config)).find((s) => s.source.kind === "file");
+    if (saved && saved.token !== r.token) {
+      const name = r.source.kind === "env" ? r.source.name : "--token";
+      out.warn(
+        `${source} takes precedence over your saved login (${describeTokenSource(saved.source)}).${
+          r.source.kind === "env" ? ` Unset it to use the saved token: unset ${name}` : ""
+        }`,
+      );
+    }
+  }
+  if (info.auth?.accessToken?.role === "write") {
+    out.warn(
+      `This is a write token; downloading and reading only need a read token. Use a read token for everyday work to limit the damage if it leaks (${config.endpoint}/settings/tokens).`,
+    );
+  }
+}
