@@ -1,4 +1,4 @@
-import { type Command, CommanderError } from "commander";
+import type { Command } from "commander";
 import type { Env } from "../config/index.js";
 import { EXIT, HfError, HfUsageError } from "../errors.js";
 import { VERSION } from "../version.js";
@@ -175,6 +175,12 @@ export async function runCli(options: RunCliOptions): Promise<number> {
       stderr: options.stderr as never,
       color: !g.noColor && !env.NO_COLOR && Boolean(options.stderr.isTTY),
     });
+    if (g.envFile !== undefined) {
+      // A .env holds secrets: say so when git would commit it (with the .gitignore line to add).
+      const { checkEnvFileIgnored } = await import("../config/env-file.js");
+      const status = await checkEnvFileIgnored(g.envFile, env, options.cwd);
+      if (status.warning) out.warn(status.warning);
+    }
     const args = g.rest;
     const first = args[0];
     if (first === undefined || first === "-h" || first === "--help" || first === "help") {
@@ -189,6 +195,20 @@ export async function runCli(options: RunCliOptions): Promise<number> {
       if (g.format === "json") out.json({ version: VERSION, node: process.versions.node });
       else out.result(`hubkit ${VERSION}`);
       return EXIT.ok;
+    }
+    // `hf auth token` runs inside scripts ($(hf auth token)): skip commander for it (cold start,
+    // bench/auth-cold-start.mjs).
+    if (args.length === 2 && args[0] === "auth" && args[1] === "token" && commands === COMMANDS) {
+      const ctx = createContext({
+        env,
+        out,
+        format: g.format,
+        formatHint: g.formatHint,
+        stdin: options.stdin,
+        cwd: options.cwd,
+      });
+      await (await import("./commands/auth/token-run.js")).runToken(ctx);
+      return ctx.exitCode ?? EXIT.ok;
     }
     const match = findCommand(args, commands);
     if (!match) {
