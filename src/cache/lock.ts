@@ -92,7 +92,8 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
   const pollMs = options.pollMs ?? 100;
   const started = Date.now();
-  let lastNotice = -Infinity;
+  // First notice after 2 s of waiting, then every 10 s (Python logs every 10 s).
+  let lastNotice = -8_000;
   await fsp.mkdir(dirname(path), { recursive: true });
   const me: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;

@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { promises as fsp } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MiniHub, sha256, startMiniHub } from "../download/mini-hub.js";
+import { privateCli } from "../download/private-cli.js";
+import { runProcess } from "../helpers/cli.js";
+
+/**
+ * Several real processes against one cache: the lock, the resumable partial and the atomic rename
+ * must hold up to concurrency and to kill -9 at any point.
+ */
+const C1 = "f".repeat(40);
+const BIG = Buffer.alloc(16 * 1024 * 1024);
+for (let i = 0; i < BIG.length; i += 4) BIG.writeUInt32LE((i * 2654435761) >>> 0, i);
+const many: Record<string, { content: Buffer; lfs?: boolean }> = { "big.bin": { content: BIG, lfs: true } };
+for (let i = 0; i < 30; i++) many[`f/${i}.txt`] = { content: Buffer.from(`file ${i}\n`.repeat(i + 1)) };
+
+let hub: MiniHub;
+let cli: string;
+let throttle = false;
+
+beforeAll(async () => {
+  cli = await privateCli();
+  hub = await startMiniHub([{ id: "acme/many", commits: { [C1]: many }, refs: { main: C1 } }]);
+  // A slow CDN (about 32 MB/s) so that a kill lands mid-body; honours Range like the real one.
+  hub.hook = (req, res, info) => {
+    if (!throttle || info.host !== "cdn") return false;
+    const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+    const start = m ? Number(m[1]) : 0;
+    res.writeHead(m ? 206 : 200, {
+      "content-length": String(BIG.length - start),
+      ...(m ? { "content-range": `bytes ${start}-${BIG.length - 1}/${BIG.length}` } : {}),
+    });
+    let pos = start;
+    const tick = () => {
+      if (res.destroyed) return;
+      if (pos >= BIG.length) return void res.end();
+      const end = Math.min(pos + 256 * 1024, BIG.length);
+      res.write(BIG.subarray(pos, end));
+      pos = end;
+      setTimeout(tick, 8);
+    };
+    tick();
+    return true;
+  };
+}, 60_000);
+afterAll(async () => hub.close());
+
+function env(home: string) {
+  return { HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_DISABLE_PROGRESS_BARS: "1" };
+}
+
+describe("many processes, one cache", () => {
+  it("8 concurrent `hf download` into one cache all succeed with one blob per file", async () => {
+    const home = await fsp.mkdtemp(join(tmpdir(), "hubkit-conc-"));
+    try {
+      throttle = false;
+      const runs = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          runProcess(process.execPath, [cli, "download", "acme/many"], { env: env(home), timeoutMs: 60_000 }),
+        ),
+      );
+      for (const r of runs) {
+        expect(r.stderr.replace(/^Waiting for .*\n/gm, "")).toBe("");
+        expect(r.code).toBe(0);
+      }
+      const repo = join(home, "hub", "models--acme--many");
+      const blobs = await fsp.readdir(join(repo, "blobs"));
+      expect(blobs.length).toBe(Object.keys(many).length);
+      expect(blobs.filter((b) => b.includes("."))).toEqual([]);
+      const big = await fsp.readFile(join(repo, "snapshots", C1, "big.bin"));
+      expect(sha256(big)).toBe(sha256(BIG));
+      // at most one CDN download of the big file completed per process, and no lock file remains
+      const locks = await fsp.readdir(join(home, "hub", ".locks", "models--acme--many"));
+      expect(locks).toEqual([]);
+    } finally {
+      await fsp.rm(home, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it("kill -9 at random points, then re-run: right sha256, never a corrupt file under snapshots/", async () => {
+    const home = await fsp.mkdtemp(join(tmpdir(), "hubkit-crash-"));
+    const iterations = Number(process.env.HUBKIT_CRASH_ITERATIONS ?? 5);
+    const pointer = join(home, "hub", "models--acme--many", "snapshots", C1, "big.bin");
+    try {
+      throttle = true;
+      hub.requests.length = 0;
+      for (let i = 0; i < iterations; i++) {
+        const child: ChildProcess = spawn(process.execPath, [cli, "download", "acme/many", "big.bin"], {
+          env: { PATH: process.env.PATH, ...env(home) },
+          stdio: "ignore",
+        });
+        await new Promise((r) => setTimeout(r, 80 + Math.random() * 300));
+        child.kill("SIGKILL");
+        await new Promise((r) => child.once("exit", r));
+        try {
+          const content = await fsp.readFile(pointer);
+          expect(createHash("sha256").update(content).digest("hex")).toBe(sha256(BIG));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        }
+      }
+      throttle = false;
+      const r = await runProcess(process.execPath, [cli, "download", "acme/many", "big.bin"], {
+        env: env(home),
+        timeoutMs: 60_000,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(pointer);
+      expect(sha256(await fsp.readFile(pointer))).toBe(sha256(BIG));
+      // later attempts resumed from the partial file rather than starting over
+      expect(hub.requests.some((q) => q.host === "cdn" && q.headers.range !== undefined)).toBe(true);
+    } finally {
+      throttle = false;
+      await fsp.rm(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
