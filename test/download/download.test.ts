@@ -266,6 +266,53 @@ describe("resume and faults", () => {
     await expect(fsp.stat(blob())).rejects.toThrow();
   });
 
+  it("429 with Retry-After is waited for and retried", async () => {
+    let n = 0;
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn" || n++ > 0) return false;
+      res.writeHead(429, { "retry-after": "0" }).end();
+      return true;
+    };
+    const p = await downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+    expect(hub.requests.filter((r) => r.host === "cdn").map((r) => r.status)).toEqual([429, 200]);
+  }, 10_000);
+
+  it("content that changes between attempts (new etag) fails with IntegrityError, never a mixed file", async () => {
+    let n = 0;
+    const changed = Buffer.from(big);
+    changed.fill(9, 0, 100);
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn") return false;
+      if (n++ === 0) {
+        res.writeHead(200, { "content-length": String(big.length), etag: `"${sha256(big)}"` });
+        res.write(big.subarray(0, 1_500_000), () => setTimeout(() => res.socket?.destroy(), 30));
+        return true;
+      }
+      // the file changed: If-Range no longer matches, so the server sends the whole new content
+      const match = req.headers["if-range"] === `"${sha256(changed)}"`;
+      expect(match).toBe(false);
+      res.writeHead(200, { "content-length": String(changed.length), etag: `"${sha256(changed)}"` });
+      res.end(changed);
+      return true;
+    };
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...fast }),
+    ).rejects.toMatchObject({ code: "HF_INTEGRITY" });
+    await expect(fsp.stat(blob())).rejects.toThrow();
+  });
+
+  it("a full disk (ENOSPC) is a DiskFullError and the partial file is kept", async () => {
+    await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
+    await fsp.symlink("/dev/full", `${blob()}.incomplete`);
+    await expect(downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false })).rejects.toMatchObject({
+      code: "HF_DISK_FULL",
+      remedy: expect.stringContaining("free some disk space"),
+    });
+    expect((await fsp.lstat(`${blob()}.incomplete`)).isSymbolicLink()).toBe(true);
+    await expect(fsp.stat(blob())).rejects.toThrow();
+  });
+
   it("5xx on the GET is retried", async () => {
     let n = 0;
     hub.hook = (req, res, info) => {
