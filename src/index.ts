@@ -101,3 +101,13 @@ export {
 } from "./http/retry-policy.js";
 export { buildUserAgent } from "./http/user-agent.js";
 export { VERSION } from "./version.js";
+export {
+  createHubServer,
+  DEMO_TOKENS,
+  type FaultSpec,
+  type HubFixture,
+  type HubServer,
+  type HubServerOptions,
+  type RepoSpec,
+  type RequestLogEntry,
+} from "./server/index.js";

@@ -1,0 +1,176 @@
+/**
+ * File routes: `HEAD|GET /{prefix}{repo}/resolve/{rev}/{path}` on the Hub, and the CDN's blob URLs.
+ * Regular files are served directly (ETag = git blob sha1); LFS files answer 302 to a signed URL on
+ * the CDN host with X-Linked-Etag (sha256) and X-Linked-Size, as huggingface.co does. The server
+ * never sends X-Xet-Hash: the Python client would then switch to Xet storage.
+ */
+import { statSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import { isRepoType, type RepoType } from "../common/repo.js";
+import type { Call, ServerState } from "./context.js";
+import { BODY_FAULTS } from "./faults.js";
+import { contentTypeFor, type Headers, planRange, sendError, writeBody } from "./http-util.js";
+import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo-errors.js";
+
+const PREFIX_TYPES: Record<string, RepoType> = { datasets: "dataset", spaces: "space" };
+
+function disposition(filename: string): string {
+  return `inline; filename*=UTF-8''${encodeURIComponent(filename)}; filename="${filename.replace(/["\\\r\n]/g, "_")}";`;
+}
+
+/** A path segment that could climb out of a folder (decoded), or is otherwise not a file name part. */
+function badSegment(s: string): boolean {
+  return s === "" || s === "." || s === ".." || s.includes("\0") || s.includes("\\");
+}
+
+/** Returns false when the path is not a resolve URL (the caller answers 404). */
+export function handleResolve(call: Call, state: ServerState): boolean {
+  if (call.method !== "GET" && call.method !== "HEAD") return false;
+  let s = call.segments;
+  let type: RepoType = "model";
+  const prefixType = PREFIX_TYPES[s[0] ?? ""];
+  if (prefixType && (s[2] === "resolve" || s[3] === "resolve")) {
+    type = prefixType;
+    s = s.slice(1);
+  }
+  const at = s[1] === "resolve" ? 1 : s[2] === "resolve" ? 2 : -1;
+  if (at < 0 || s.length < at + 3 || !isRepoType(type)) return false;
+  const id = s.slice(0, at).join("/");
+  let rest = s.slice(at + 1);
+  const n = rest[0] === "refs" && rest.length >= 4 ? 3 : 1;
+  const revision = rest.slice(0, n).join("/");
+  rest = rest.slice(n);
+  const segments = rest.flatMap((x) => x.split("/"));
+  if (segments.some(badSegment)) {
+    sendError(call.res, 400, "Invalid path: a file path cannot contain '.', '..' or empty segments");
+    return true;
+  }
+  const path = segments.join("/");
+
+  const repo = state.store.findRepo(type, id);
+  if (!repo) {
+    repoNotFound(call);
+    return true;
+  }
+  const access = state.store.canReadFiles(repo, call.token);
+  if (access === "not-found") {
+    repoNotFound(call);
+    return true;
+  }
+  if (access === "gated") {
+    gatedRepo(call, repo);
+    return true;
+  }
+  const commit = state.store.resolveRevision(repo, revision);
+  if (!commit) {
+    revisionNotFound(call, revision);
+    return true;
+  }
+  const file = commit.tree.get(path);
+  if (!file) {
+    entryNotFound(call, commit.id);
+    return true;
+  }
+  const filename = path.slice(path.lastIndexOf("/") + 1);
+  const common: Headers = {
+    "X-Repo-Commit": commit.id,
+    "Accept-Ranges": "bytes",
+    Vary: "Origin, Accept",
+    "Access-Control-Expose-Headers":
+      "X-Repo-Commit,X-Request-Id,X-Error-Code,X-Error-Message,X-Total-Count,ETag,Link,Accept-Ranges,Content-Range,X-Linked-Size,X-Linked-ETag",
+  };
+  if (file.lfs) {
+    const location = state.cdn.sign(file.sha256, filename, call.rawPath);
+    const body = Buffer.from(`Found. Redirecting to ${location}`);
+    call.res.writeHead(302, {
+      ...common,
+      Location: location,
+      ETag: `"${file.sha256}"`,
+      "X-Linked-Etag": `"${file.sha256}"`,
+      "X-Linked-Size": file.size,
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Length": body.length,
+    });
+    call.res.end(call.method === "HEAD" ? undefined : body);
+    return true;
+  }
+  serveBlob(call.res, call, state, {
+    sha256: file.sha256,
+    size: file.size,
+    etag: file.oid,
+    headers: {
+      ...common,
+      "Content-Type": contentTypeFor(path),
+      "Content-Disposition": disposition(filename),
+      "Cache-Control": "private, max-age=0, must-revalidate",
+    },
+    faultPaths: [call.rawPath, `/${call.segments.join("/")}`],
+  });
+  return true;
+}
+
+interface BlobToServe {
+  sha256: string;
+  size: number;
+  etag: string;
+  headers: Headers;
+  faultPaths: string[];
+}
+
+/** 200/206/416 for a stored blob, with Range, If-Range and the body faults. */
+function serveBlob(res: ServerResponse, call: Call, state: ServerState, blob: BlobToServe): void {
+  const head = call.method === "HEAD";
+  const fault = head ? undefined : state.faults.take(blob.faultPaths, BODY_FAULTS);
+  const plan = planRange(call.req, blob.size, blob.etag, fault?.kind === "ignore-range");
+  const headers: Headers = { ...blob.headers, ETag: `"${blob.etag}"` };
+  if (plan.status === 416) {
+    res.writeHead(416, { ...headers, "Content-Range": `bytes */${blob.size}`, "Content-Length": 0 });
+    res.end();
+    return;
+  }
+  const length = plan.end - plan.start + 1;
+  headers["Content-Length"] = length;
+  if (plan.status === 206) headers["Content-Range"] = `bytes ${plan.start}-${plan.end}/${blob.size}`;
+  res.writeHead(plan.status, headers);
+  if (head) {
+    res.end();
+    return;
+  }
+  writeBody(res, { file: state.blobs.pathOf(blob.sha256), start: plan.start, end: plan.end }, fault);
+}
+
+/**
+ * The CDN listener: `GET|HEAD /repos/xx/yy/<sha256>?<signed query>`. Authorization is never needed
+ * (and never looked at, except that the request log records whether one arrived).
+ */
+export function handleCdn(call: Call, state: ServerState): boolean {
+  if (call.method !== "GET" && call.method !== "HEAD") return false;
+  const s = call.segments;
+  if (s.length !== 4 || s[0] !== "repos") return false;
+  const sha = s[3] as string;
+  if (!/^[0-9a-f]{64}$/.test(sha) || s[1] !== sha.slice(0, 2) || s[2] !== sha.slice(2, 4)) return false;
+  const ok = state.cdn.verify(sha, call.query);
+  if (ok === "invalid" || ok === "expired") {
+    sendError(call.res, 403, ok === "expired" ? "Request has expired" : "Invalid signature", "AccessDenied");
+    return true;
+  }
+  let size: number;
+  try {
+    size = statSync(state.blobs.pathOf(sha)).size;
+  } catch {
+    sendError(call.res, 404, "The specified key does not exist.", "NoSuchKey");
+    return true;
+  }
+  serveBlob(call.res, call, state, {
+    sha256: sha,
+    size,
+    etag: sha,
+    headers: {
+      "Content-Type": "application/octet-stream",
+      "Content-Disposition": ok.disposition,
+      "Cache-Control": "public, max-age=31536000, immutable",
+    },
+    faultPaths: [call.rawPath, ok.origin],
+  });
+  return true;
+}

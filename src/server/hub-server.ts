@@ -1,0 +1,299 @@
+/**
+ * The local Hub: two node:http listeners (the Hub, and a "CDN" on another loopback address that
+ * serves LFS blobs), seeded from a fixture, with a request log, fault hooks and a strict router
+ * (an unknown route is a loud 404 and is recorded).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RepoType } from "../common/repo.js";
+import { handleApi } from "./api-routes.js";
+import { BlobStore } from "./blob-store.js";
+import { type Call, CdnSigner, type ServerState } from "./context.js";
+import { DEMO_FIXTURE } from "./demo-fixture.js";
+import { FaultList, STATUS_FAULTS } from "./faults.js";
+import { handleCdn, handleResolve } from "./file-routes.js";
+import { loadFixtureFile, validateFixture } from "./fixture.js";
+import { sendError, sendJson } from "./http-util.js";
+import { OAuthState } from "./oauth.js";
+import { HubStore } from "./store.js";
+import type {
+  FaultSpec,
+  HubFixture,
+  HubServerOptions,
+  RepoSpec,
+  RequestLogEntry,
+  TokenRole,
+} from "./types.js";
+
+export interface HubServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** `http://127.0.0.2:PORT2`: where LFS downloads are redirected. */
+  cdnUrl: string;
+  /** One entry per token of the fixture. */
+  users: { name: string; token: string; role: TokenRole }[];
+  repos: { id: string; type: RepoType; private: boolean; gated: false | "auto" | "manual" }[];
+  /** Every request, in arrival order (its status is filled in when the response starts). */
+  requests: RequestLogEntry[];
+  /** `METHOD /path` of every request that matched no route. */
+  unknownRoutes: string[];
+  /** Clears the request log, the unknown-route list and the faults. */
+  reset(): void;
+  fault(spec: FaultSpec): void;
+  addRepo(spec: RepoSpec): { id: string; commits: string[] };
+  approveDeviceCode(userCode: string, userName: string): void;
+  denyDeviceCode(userCode: string): void;
+  close(): Promise<void>;
+}
+
+function hostUrl(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Routes that never check the Authorization header (the Hub does not either). */
+function skipsTokenCheck(segments: string[]): boolean {
+  const [a, b] = segments;
+  return a === "oauth" || a === "_hubkit" || a === "device" || (a === "api" && b === "agent-harnesses");
+}
+
+let requestCounter = 0;
+
+/**
+ * Starts a local Hub on two loopback listeners and resolves once both accept connections.
+ *
+ * @example
+ * const hub = await createHubServer({ demo: true });
+ * // HF_ENDPOINT=hub.url; DEMO_TOKENS.alice can read meta-llama/Llama-3.2-1B, DEMO_TOKENS.bob cannot
+ * await hub.close();
+ */
+export async function createHubServer(options: HubServerOptions = {}): Promise<HubServer> {
+  let fixture: HubFixture;
+  let source: string;
+  if (options.fixture) {
+    fixture = validateFixture(options.fixture, "fixture");
+    source = "fixture";
+  } else if (options.demo) {
+    fixture = DEMO_FIXTURE;
+    source = "demo fixture";
+  } else if (options.dataDir) {
+    fixture = loadFixtureFile(options.dataDir);
+    source = join(options.dataDir, "hub.json");
+  } else {
+    fixture = {};
+    source = "fixture";
+  }
+  const tempDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), "hubkit-serve-"));
+  const blobs = new BlobStore(join(options.dataDir ?? (tempDir as string), "blobs"));
+  let store: HubStore;
+  try {
+    store = new HubStore(fixture, blobs, options.dataDir, source);
+  } catch (e) {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw e;
+  }
+
+  const host = options.host ?? "127.0.0.1";
+  const cdnHost = options.cdnHost ?? "127.0.0.2";
+  const requests: RequestLogEntry[] = [];
+  const faults = new FaultList();
+  let cdnUrl = "";
+  const state: ServerState = {
+    store,
+    blobs,
+    faults,
+    cdn: new CdnSigner(() => cdnUrl),
+    options,
+    hubUrl: "",
+    cdnUrl: "",
+    unknownRoutes: [],
+  };
+  const oauth = new OAuthState(state);
+
+  const handler = (kind: "hub" | "cdn") => (req: IncomingMessage, res: ServerResponse) => {
+    const address = req.socket.localAddress ?? "";
+    const entry: RequestLogEntry = {
+      method: req.method ?? "GET",
+      host: `${address.includes(":") ? `[${address}]` : address}:${req.socket.localPort}`,
+      server: kind,
+      path: req.url ?? "/",
+      status: 0,
+      authorization: req.headers.authorization !== undefined,
+      time: Date.now(),
+    };
+    if (req.headers.range) entry.range = req.headers.range;
+    requests.push(entry);
+    const writeHead = res.writeHead.bind(res);
+    res.writeHead = ((status: number, ...rest: unknown[]) => {
+      entry.status = status;
+      return (writeHead as (...a: unknown[]) => ServerResponse)(status, ...rest);
+    }) as typeof res.writeHead;
+    res.setHeader(
+      "X-Request-Id",
+      `Root=1-${Math.floor(entry.time / 1000).toString(16)}-${(++requestCounter).toString(16).padStart(8, "0")}${randomBytes(8).toString("hex")}`,
+    );
+    res.on("close", () => options.onRequest?.(entry));
+    route(kind, req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendError(res, 500, `hubkit serve: internal error: ${(e as Error).message}`);
+      else res.destroy();
+    });
+  };
+
+  async function route(kind: "hub" | "cdn", req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = req.url ?? "/";
+    const q = raw.indexOf("?");
+    const rawPath = q < 0 ? raw : raw.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
+    let segments: string[];
+    try {
+      if (!rawPath.startsWith("/")) throw new URIError("not an absolute path");
+      // Decode segment by segment (never normalise the whole path): `..` stays a segment we refuse.
+      segments = rawPath.slice(1).split("/").map(decodeURIComponent);
+    } catch {
+      sendError(res, 400, "hubkit serve: malformed request path");
+      return;
+    }
+    const call: Call = {
+      req,
+      res,
+      method: req.method ?? "GET",
+      rawPath,
+      segments,
+      query,
+      token: undefined,
+      endpoint: req.headers.host ? `http://${req.headers.host}` : kind === "hub" ? state.hubUrl : cdnUrl,
+    };
+    const faultPaths = [rawPath, `/${segments.join("/")}`];
+    if (kind === "cdn") {
+      const origin = query.get("X-Hub-Origin");
+      if (origin) faultPaths.push(origin);
+    }
+    const fault = faults.take(faultPaths, STATUS_FAULTS);
+    if (fault?.kind === "500") {
+      sendError(res, 500, "hubkit serve: injected fault (500)");
+      return;
+    }
+    if (fault?.kind === "429") {
+      const after = fault.retryAfter ?? 1;
+      sendError(res, 429, "hubkit serve: injected fault (429)", undefined, {
+        "Retry-After": after,
+        RateLimit: `"api";r=0;t=${after}`,
+        "RateLimit-Policy": `"fixed window";"api";q=1000;w=300`,
+      });
+      return;
+    }
+    if (kind === "cdn") {
+      if (!handleCdn(call, state)) unknown(call);
+      return;
+    }
+    const auth = req.headers.authorization;
+    if (auth !== undefined && !skipsTokenCheck(segments)) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+      call.token = m ? store.lookupToken(m[1] as string) : undefined;
+      if (!call.token) {
+        // The Hub's answer to an unknown, revoked or expired token, on every route.
+        sendJson(
+          res,
+          401,
+          { error: "Invalid user token" },
+          { "X-Error-Message": "Invalid credentials in Authorization header" },
+        );
+        return;
+      }
+    }
+    const [a, b] = segments;
+    if (a === "api") {
+      if (!(await handleApi(call, state))) unknown(call);
+    } else if (a === "oauth" && b === "device" && segments.length === 2 && call.method === "POST") {
+      await oauth.device(call);
+    } else if (a === "oauth" && b === "token" && segments.length === 2 && call.method === "POST") {
+      await oauth.token(call);
+    } else if (a === "device" && segments.length === 1 && (call.method === "GET" || call.method === "HEAD")) {
+      oauth.page(call);
+    } else if (a === "_hubkit" && b === "device" && segments.length === 3 && call.method === "POST") {
+      if (segments[2] === "approve") await oauth.decideHttp(call, true);
+      else if (segments[2] === "deny") await oauth.decideHttp(call, false);
+      else unknown(call);
+    } else if (!handleResolve(call, state)) {
+      unknown(call);
+    }
+  }
+
+  function unknown(call: Call): void {
+    const what = `${call.method} ${call.rawPath}`;
+    state.unknownRoutes.push(what);
+    options.log?.(`hubkit serve: unknown route ${what}`);
+    sendError(call.res, 404, `hubkit serve: unknown route ${what}`);
+  }
+
+  const hubServer = createServer(handler("hub"));
+  const cdnServer = createServer(handler("cdn"));
+  try {
+    const port = await listen(hubServer, host, options.port ?? 0);
+    state.hubUrl = hostUrl(host, port);
+    const cdnPort = await listen(cdnServer, cdnHost, options.cdnPort ?? 0);
+    cdnUrl = hostUrl(cdnHost, cdnPort);
+    state.cdnUrl = cdnUrl;
+  } catch (e) {
+    hubServer.close();
+    cdnServer.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw e;
+  }
+
+  let closed: Promise<void> | undefined;
+  const repoSummary = () =>
+    [...store.repos.values()].map((r) => ({ id: r.id, type: r.type, private: r.private, gated: r.gated }));
+  return {
+    url: state.hubUrl,
+    cdnUrl,
+    users: store.listTokens(),
+    get repos() {
+      return repoSummary();
+    },
+    requests,
+    unknownRoutes: state.unknownRoutes,
+    reset() {
+      requests.length = 0;
+      state.unknownRoutes.length = 0;
+      faults.clear();
+    },
+    fault(spec: FaultSpec) {
+      faults.add(spec);
+    },
+    addRepo(spec: RepoSpec) {
+      return store.addRepo(spec);
+    },
+    approveDeviceCode(userCode: string, userName: string) {
+      oauth.decide(userCode, userName, true);
+    },
+    denyDeviceCode(userCode: string) {
+      oauth.decide(userCode, undefined, false);
+    },
+    close() {
+      closed ??= (async () => {
+        const done = (s: Server) => new Promise<void>((r) => s.close(() => r()));
+        const both = Promise.all([done(hubServer), done(cdnServer)]);
+        // Stalled and keep-alive connections would hold close() forever.
+        hubServer.closeAllConnections();
+        cdnServer.closeAllConnections();
+        await both;
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The local Hub server (`hf serve`): importable for tests and demos.
+ */
+export { DEMO_FIXTURE, DEMO_MODEL_SIZE, DEMO_TOKENS } from "./demo-fixture.js";
+export { parseFaultSpec } from "./faults.js";
+export { loadFixtureFile, validateFixture } from "./fixture.js";
+export { createHubServer, type HubServer } from "./hub-server.js";
+export type {
+  CommitSpec,
+  FaultKind,
+  FaultSpec,
+  FileSpec,
+  HubFixture,
+  HubServerOptions,
+  OAuthOptions,
+  OrgSpec,
+  RepoSpec,
+  RequestLogEntry,
+  TokenRole,
+  TokenSpec,
+  UserSpec,
+} from "./types.js";
