@@ -100,7 +100,6 @@ export {
   type RetryPolicy,
 } from "./http/retry-policy.js";
 export { buildUserAgent } from "./http/user-agent.js";
-export { VERSION } from "./version.js";
 export {
   createHubServer,
   DEMO_TOKENS,
@@ -111,3 +110,4 @@ export {
   type RepoSpec,
   type RequestLogEntry,
 } from "./server/index.js";
+export { VERSION } from "./version.js";
