@@ -58,6 +58,7 @@ describe("OAuth refresh inside token resolution (Python _refresh_oauth_token_if_
     expect(await refreshIfNeeded("hf_oauth_A1", c, undefined, { now: () => NOW * 1000, post: p.post })).toBe(
       "hf_oauth_A1",
     );
+    await writeSecret(c.tokenPath, "hf_classic");
     expect(await refreshIfNeeded("hf_classic", c, undefined, { now: () => NOW * 1000, post: p.post })).toBe(
       "hf_classic",
     );
