@@ -1,0 +1,23 @@
+import { describeTokenSource, listTokenSources, type TokenResult } from "../auth/resolve-token.js";
+import { createHubClient, type HubClient } from "../http/hub-client.js";
+import type { DoctorContext } from "./types.js";
+
+/**
+ * The token hubkit would send (first source in the lookup order), without the OAuth refresh that
+ * `resolveToken` may perform: doctor only looks. `undefined` when there is none or when
+ * HF_HUB_DISABLE_IMPLICIT_TOKEN turns implicit tokens off.
+ */
+export async function activeToken(ctx: DoctorContext): Promise<TokenResult | undefined> {
+  if (ctx.config.disableImplicitToken) return undefined;
+  return (await listTokenSources(ctx.config))[0];
+}
+
+/** A client for doctor's requests: the active token, no retries (a check reports, it does not insist). */
+export function doctorClient(ctx: DoctorContext, token: TokenResult | undefined): HubClient {
+  return createHubClient({
+    config: ctx.config,
+    token: token?.token,
+    tokenSource: token ? describeTokenSource(token.source) : undefined,
+    retry: { retries: 0 },
+  });
+}

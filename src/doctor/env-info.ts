@@ -1,0 +1,151 @@
+import { arch, platform, release } from "node:os";
+import { maskToken } from "../auth/mask-token.js";
+import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
+import * as V from "../config/env-vars.js";
+import { ALL_SETTINGS, type HubConfig } from "../config/index.js";
+import { proxySettingsFromEnv } from "../http/dispatcher.js";
+import { VERSION } from "../version.js";
+import { listCredentialHelpers } from "./git-credential.js";
+import { maskProxyUrl } from "./network-check.js";
+
+export interface EnvInfo {
+  hubkitVersion: string;
+  nodeVersion: string;
+  platform: string;
+  paths: Record<"hfHome" | "hubCache" | "tokenPath" | "storedTokensPath", { path: string; origin: string }>;
+  endpoint: { url: string; origin: string };
+  /** Every HF_* setting: the raw value (null when unset) and the value hubkit uses. */
+  settings: { name: string; value: string | null; effective: string }[];
+  token: {
+    found: boolean;
+    masked?: string;
+    source?: string;
+    sent: boolean;
+    hidden: { masked: string; source: string }[];
+  };
+  gitCredentialHelpers: string[];
+  proxy: { httpsProxy: string | null; httpProxy: string | null; noProxy: string | null };
+}
+
+function effective(name: string, c: HubConfig): string {
+  switch (name) {
+    case V.HF_HOME:
+      return c.hfHome;
+    case V.HF_HUB_CACHE:
+    case V.HUGGINGFACE_HUB_CACHE:
+      return c.hubCache;
+    case V.HF_TOKEN_PATH:
+      return c.tokenPath;
+    case V.HF_STORED_TOKENS_PATH:
+      return c.storedTokensPath;
+    case V.HF_ENDPOINT:
+      return c.endpoint;
+    case V.HF_HUB_OFFLINE:
+    case V.TRANSFORMERS_OFFLINE:
+      return String(c.offline);
+    case V.HF_HUB_DISABLE_TELEMETRY:
+      return String(c.disableTelemetry);
+    case V.HF_HUB_DISABLE_PROGRESS_BARS:
+      return c.disableProgressBars === undefined
+        ? "auto (bars on a terminal)"
+        : String(c.disableProgressBars);
+    case V.HF_HUB_DISABLE_IMPLICIT_TOKEN:
+      return String(c.disableImplicitToken);
+    case V.HF_HUB_ETAG_TIMEOUT:
+      return String(c.etagTimeout);
+    case V.HF_HUB_DOWNLOAD_TIMEOUT:
+      return String(c.downloadTimeout);
+    case V.HF_HUB_USER_AGENT_ORIGIN:
+      return c.userAgentOrigin ?? "(none)";
+    case V.HF_DEBUG:
+      return String(c.debug);
+    default:
+      return c.env[name] ?? "(unset)";
+  }
+}
+
+/**
+ * Everything `hf env` reports, as data: versions, resolved paths with the variable that chose each,
+ * the endpoint, every HF_* setting (raw and effective), the token (masked) and its source, git
+ * credential helpers and proxy variables (passwords masked). Never contains a raw token.
+ *
+ * @example const info = await collectEnvInfo(readConfig(process.env), process.cwd());
+ */
+export async function collectEnvInfo(config: HubConfig, cwd: string): Promise<EnvInfo> {
+  const env = config.env;
+  const [sources, helpers] = await Promise.all([
+    listTokenSources(config).catch(() => []),
+    listCredentialHelpers(env, cwd),
+  ]);
+  const [first, ...rest] = sources;
+  const proxy = proxySettingsFromEnv(env);
+  return {
+    hubkitVersion: VERSION,
+    nodeVersion: process.versions.node,
+    platform: `${platform()}-${release()}-${arch()}`,
+    paths: {
+      hfHome: { path: config.hfHome, origin: config.origins.hfHome },
+      hubCache: { path: config.hubCache, origin: config.origins.hubCache },
+      tokenPath: { path: config.tokenPath, origin: config.origins.tokenPath },
+      storedTokensPath: { path: config.storedTokensPath, origin: config.origins.storedTokensPath },
+    },
+    endpoint: { url: config.endpoint, origin: config.origins.endpoint },
+    settings: ALL_SETTINGS.map((name) => ({
+      name,
+      value: env[name] ?? null,
+      effective: effective(name, config),
+    })),
+    token: first
+      ? {
+          found: true,
+          masked: maskToken(first.token),
+          source: describeTokenSource(first.source),
+          sent: !config.disableImplicitToken,
+          hidden: rest.map((r) => ({ masked: maskToken(r.token), source: describeTokenSource(r.source) })),
+        }
+      : { found: false, sent: false, hidden: [] },
+    gitCredentialHelpers: helpers,
+    proxy: {
+      httpsProxy: proxy?.httpsProxy ? maskProxyUrl(proxy.httpsProxy) : null,
+      httpProxy: proxy?.httpProxy ? maskProxyUrl(proxy.httpProxy) : null,
+      noProxy: proxy?.noProxy ?? null,
+    },
+  };
+}
+
+const originLabel = (o: string) => (o === "default" ? "default" : `from ${o}`);
+
+/**
+ * `hf env`'s text, in the shape of Python's (`- key: value` lines after a copy-paste note).
+ *
+ * @example formatEnvInfo(info).join("\n")
+ */
+export function formatEnvInfo(info: EnvInfo): string[] {
+  const t = info.token;
+  const lines = [
+    "",
+    "Copy-and-paste the text below in your GitHub issue.",
+    "",
+    `- hubkit version: ${info.hubkitVersion}`,
+    `- Node.js version: ${info.nodeVersion}`,
+    `- Platform: ${info.platform}`,
+    `- HF_HOME: ${info.paths.hfHome.path} (${originLabel(info.paths.hfHome.origin)})`,
+    `- Hub cache: ${info.paths.hubCache.path} (${originLabel(info.paths.hubCache.origin)})`,
+    `- Token path: ${info.paths.tokenPath.path} (${originLabel(info.paths.tokenPath.origin)})`,
+    `- Stored tokens path: ${info.paths.storedTokensPath.path} (${originLabel(info.paths.storedTokensPath.origin)})`,
+    `- Endpoint: ${info.endpoint.url} (${originLabel(info.endpoint.origin)})`,
+    `- Token: ${t.found ? `${t.masked} from the ${t.source}${t.sent ? "" : " (not sent: HF_HUB_DISABLE_IMPLICIT_TOKEN)"}` : "none found"}`,
+    ...t.hidden.map((h) => `- Token hidden by it: ${h.masked} from the ${h.source}`),
+    `- Configured git credential helpers: ${info.gitCredentialHelpers.join(", ")}`,
+    `- HTTPS_PROXY: ${info.proxy.httpsProxy ?? "(unset)"}`,
+    `- HTTP_PROXY: ${info.proxy.httpProxy ?? "(unset)"}`,
+    `- NO_PROXY: ${info.proxy.noProxy ?? "(unset)"}`,
+  ];
+  for (const s of info.settings) {
+    lines.push(
+      `- ${s.name}: ${s.effective}${s.value === null ? "" : s.value === s.effective ? "" : ` (set to '${s.value}')`}`,
+    );
+  }
+  lines.push("");
+  return lines;
+}

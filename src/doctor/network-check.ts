@@ -1,0 +1,100 @@
+import { HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE } from "../config/index.js";
+import { proxySettingsFromEnv } from "../http/dispatcher.js";
+import { doctorClient } from "./active-token.js";
+import { type CheckResult, type DoctorContext, fail, ok, skip, warn } from "./types.js";
+
+/** `http://user:secret@proxy:3128` -> `http://user:****@proxy:3128`: proxy URLs may carry passwords. */
+export function maskProxyUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:****@");
+}
+
+/**
+ * HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) and its effect: no request at all, files resolve from the
+ * cache only. Not a failure, but the first thing to know when "it cannot find my file".
+ *
+ * @example await checkOffline(ctx) // { id: "network.offline", status: "warn", ... } when set
+ */
+export async function checkOffline(ctx: DoctorContext): Promise<CheckResult> {
+  if (!ctx.config.offline)
+    return ok("network.offline", "online (HF_HUB_OFFLINE is not set)", { offline: false });
+  const name = ctx.env[HF_HUB_OFFLINE] ? HF_HUB_OFFLINE : TRANSFORMERS_OFFLINE;
+  return warn(
+    "network.offline",
+    `offline mode (${name}=${ctx.env[name]}): no request is sent; downloads use only what the cache already holds`,
+    `unset ${name}`,
+    { data: { offline: true, variable: name } },
+  );
+}
+
+/**
+ * The proxy variables in effect (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, any case; passwords masked), and
+ * whether the endpoint's host is excluded by NO_PROXY.
+ *
+ * @example await checkProxy(ctx) // { id: "network.proxy", message: "HTTPS_PROXY=http://proxy:3128 ..." }
+ */
+export async function checkProxy(ctx: DoctorContext): Promise<CheckResult> {
+  const p = proxySettingsFromEnv(ctx.env);
+  if (!p) return ok("network.proxy", "no proxy variables set (direct connections)", { proxy: null });
+  const parts: string[] = [];
+  if (p.httpsProxy) parts.push(`https_proxy=${maskProxyUrl(p.httpsProxy)}`);
+  if (p.httpProxy) parts.push(`http_proxy=${maskProxyUrl(p.httpProxy)}`);
+  if (p.noProxy) parts.push(`no_proxy=${p.noProxy}`);
+  const url = new URL(ctx.config.endpoint);
+  const viaProxy = url.protocol === "https:" ? p.httpsProxy : p.httpProxy;
+  const bypass = (p.noProxy ?? "")
+    .split(",")
+    .map((s) => s.trim().replace(/^\*?\./, ""))
+    .some((h) => h === "*" || (h !== "" && (url.hostname === h || url.hostname.endsWith(`.${h}`))));
+  const route = viaProxy && !bypass ? `via ${maskProxyUrl(viaProxy)}` : "direct (not proxied)";
+  return ok("network.proxy", `${parts.join(", ")}; ${url.host} is reached ${route}`, {
+    httpsProxy: p.httpsProxy ? maskProxyUrl(p.httpsProxy) : null,
+    httpProxy: p.httpProxy ? maskProxyUrl(p.httpProxy) : null,
+    noProxy: p.noProxy ?? null,
+    proxied: Boolean(viaProxy && !bypass),
+  });
+}
+
+/**
+ * Can the endpoint be reached? One unauthenticated GET of `/api/whoami-v2` (any HTTP answer, even
+ * 401, proves the network path; the token is checked separately). Skipped in offline mode.
+ *
+ * @example await checkEndpoint(ctx) // { id: "network.endpoint", status: "ok", message: "https://huggingface.co answered in 120 ms" }
+ */
+export async function checkEndpoint(ctx: DoctorContext): Promise<CheckResult> {
+  const endpoint = ctx.config.endpoint;
+  if (ctx.config.offline) return skip("network.endpoint", `${endpoint} not contacted (offline mode)`);
+  const client = doctorClient(ctx, undefined);
+  const started = Date.now();
+  try {
+    const res = await client.request({
+      url: "/api/whoami-v2",
+      auth: false,
+      throwOnError: false,
+      retry: false,
+      timeoutMs: ctx.timeoutMs ?? 10_000,
+    });
+    await res.dump();
+    const ms = Date.now() - started;
+    if (res.status >= 500) {
+      return warn(
+        "network.endpoint",
+        `${endpoint} answered ${res.status} (server trouble)`,
+        "retry later; status: https://status.huggingface.co",
+        {
+          data: { endpoint, status: res.status, ms },
+        },
+      );
+    }
+    return ok("network.endpoint", `${endpoint} answered in ${ms} ms`, { endpoint, status: res.status, ms });
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    return fail(
+      "network.endpoint",
+      `cannot reach ${endpoint}: ${err.message ?? String(e)}`,
+      ctx.config.origins.endpoint === "HF_ENDPOINT"
+        ? `check HF_ENDPOINT (${endpoint}), or unset HF_ENDPOINT`
+        : "check the network connection and the proxy variables (HTTPS_PROXY)",
+      { data: { endpoint, error: err.code ?? "error" } },
+    );
+  }
+}

@@ -1,0 +1,176 @@
+import { readFile } from "node:fs/promises";
+import { maskToken } from "../auth/mask-token.js";
+import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
+import { parseStoredTokens } from "../auth/stored-tokens-ini.js";
+import { describeRole, type WhoAmI, whoami } from "../auth/whoami.js";
+import type { HfError } from "../errors.js";
+import { activeToken, doctorClient } from "./active-token.js";
+import { type CheckResult, type DoctorContext, fail, ok, skip, warn } from "./types.js";
+
+/**
+ * Is there a token, and where from? Lists lower-priority sources it hides (a saved login hidden by
+ * HF_TOKEN is the classic "I logged in but it still uses the old token").
+ *
+ * @example await checkTokenSource(ctx) // { id: "token.source", message: "hf_****abcd from HF_TOKEN environment variable" }
+ */
+export async function checkTokenSource(ctx: DoctorContext): Promise<CheckResult> {
+  let all: Awaited<ReturnType<typeof listTokenSources>>;
+  try {
+    all = await listTokenSources(ctx.config);
+  } catch (e) {
+    return fail("token.source", `cannot look up the token: ${(e as Error).message}`, "hf auth login --force");
+  }
+  if (all.length === 0) {
+    return warn(
+      "token.source",
+      "no token found (anonymous requests: private and gated repos are not reachable)",
+      "hf auth login  (or export HF_TOKEN=hf_...)",
+      { data: { found: false } },
+    );
+  }
+  const [first, ...rest] = all as [(typeof all)[0], ...typeof all];
+  const label = `${maskToken(first.token)} from the ${describeTokenSource(first.source)}`;
+  const data = {
+    found: true,
+    token: maskToken(first.token),
+    source: describeTokenSource(first.source),
+    shadowed: rest.map((r) => ({ token: maskToken(r.token), source: describeTokenSource(r.source) })),
+  };
+  if (ctx.config.disableImplicitToken) {
+    return warn(
+      "token.source",
+      `${label} is NOT sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set`,
+      "unset HF_HUB_DISABLE_IMPLICIT_TOKEN  (or pass --token)",
+      { data },
+    );
+  }
+  const differing = rest.filter((r) => r.token !== first.token);
+  if (differing.length > 0) {
+    const names = differing.map((r) => `${describeTokenSource(r.source)} (${maskToken(r.token)})`);
+    const remedy =
+      first.source.kind === "env"
+        ? `unset ${first.source.name}  (to use the ${describeTokenSource(differing[0]!.source)})`
+        : undefined;
+    return warn("token.source", `${label}; it hides ${names.join(", ")}`, remedy, { data });
+  }
+  return ok("token.source", label, data);
+}
+
+/**
+ * Is the active token accepted (`whoami`, `/api/whoami-v2`), by which user, with which role? Warns
+ * on a `write` token: downloads only need `read`, and a leaked write token can push to every repo
+ * the user owns.
+ *
+ * @example await checkTokenValid(ctx) // [{ id: "token.valid", message: "valid: alice (read token), ..." }]
+ */
+export async function checkTokenValid(ctx: DoctorContext): Promise<CheckResult[]> {
+  const token = await activeToken(ctx).catch(() => undefined);
+  if (!token) return [skip("token.valid", "no token to validate")];
+  if (ctx.config.offline) return [skip("token.valid", "token not validated (offline mode)")];
+  const source = describeTokenSource(token.source);
+  let who: WhoAmI;
+  try {
+    who = await whoami(doctorClient(ctx, token));
+  } catch (e) {
+    const err = e as HfError;
+    if (err?.code === "HF_AUTH_INVALID" || err?.status === 401) {
+      const remedy =
+        token.source.kind === "env"
+          ? `unset ${token.source.name}  (or set it to a valid token from ${ctx.config.endpoint}/settings/tokens)`
+          : "hf auth login --force";
+      return [
+        fail(
+          "token.valid",
+          `the token from the ${source} (${maskToken(token.token)}) was rejected (401)`,
+          remedy,
+          {
+            data: { valid: false, status: 401 },
+          },
+        ),
+      ];
+    }
+    if (err?.code === "HF_NETWORK" || err?.code === "HF_TIMEOUT") {
+      return [skip("token.valid", `token not validated: ${err.message}`)];
+    }
+    return [
+      warn("token.valid", `token not validated: ${err?.message ?? String(e)}`, "hf auth whoami", {
+        data: { status: err?.status ?? null },
+      }),
+    ];
+  }
+  const role = who.auth?.accessToken?.role;
+  const roleLabel = describeRole(who);
+  const results: CheckResult[] = [
+    ok("token.valid", `valid: ${who.name}${roleLabel ? ` (${roleLabel} token)` : ""}, from the ${source}`, {
+      valid: true,
+      user: who.name,
+      role: role ?? null,
+      authType: who.auth?.type ?? null,
+    }),
+  ];
+  if (role === "write") {
+    results.push(
+      warn(
+        "token.role",
+        "a write token is used for reading: downloads need only read access, and a leaked write token can change every repo you own",
+        `create a read (or fine-grained) token at ${ctx.config.endpoint}/settings/tokens, then: hf auth login --token <it>`,
+        { data: { role } },
+      ),
+    );
+  }
+  return results;
+}
+
+/**
+ * An OAuth token from `hf auth login` (device flow) carries `expires_at` in stored_tokens, and a
+ * refresh token when the server gave one. Expired without a refresh token = every request will
+ * fail with 401 until the user logs in again. (Python refreshes within a day of expiry.)
+ *
+ * @example await checkTokenExpiry(ctx) // { id: "token.expiry", status: "fail", ... } when expired and not refreshable
+ */
+export async function checkTokenExpiry(ctx: DoctorContext): Promise<CheckResult> {
+  const token = await activeToken(ctx).catch(() => undefined);
+  if (!token) return skip("token.expiry", "no token");
+  const text = await readFile(ctx.config.storedTokensPath, "utf8").catch(() => undefined);
+  if (text === undefined)
+    return skip("token.expiry", "no stored_tokens entry (a classic token does not expire)");
+  let entry: { name: string; fields: Map<string, string> } | undefined;
+  try {
+    for (const [name, fields] of parseStoredTokens(text)) {
+      if (fields.get("hf_token") === token.token) entry = { name, fields };
+    }
+  } catch {
+    return skip("token.expiry", "stored_tokens cannot be parsed (see token.stored)");
+  }
+  const expiresAt = Number(entry?.fields.get("expires_at"));
+  if (!entry || !Number.isFinite(expiresAt) || entry.fields.get("expires_at") === undefined) {
+    return ok("token.expiry", "the active token has no expiry date", { expires: null });
+  }
+  const now = (ctx.now ?? Date.now()) / 1000;
+  const refreshable = Boolean(entry.fields.get("refresh_token"));
+  const when = new Date(expiresAt * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  const data = { name: entry.name, expiresAt: when, refreshable };
+  if (expiresAt <= now && !refreshable) {
+    return fail(
+      "token.expiry",
+      `the OAuth token '${entry.name}' expired at ${when} and has no refresh token`,
+      "hf auth login --force",
+      {
+        data,
+      },
+    );
+  }
+  if (expiresAt <= now) {
+    return warn(
+      "token.expiry",
+      `the OAuth token '${entry.name}' expired at ${when}; it will be refreshed on the next request`,
+      "hf auth whoami  (refreshes it now)",
+      { data },
+    );
+  }
+  return ok(
+    "token.expiry",
+    `the OAuth token '${entry.name}' expires at ${when}${refreshable ? " (refreshed automatically)" : ""}`,
+    data,
+  );
+}
