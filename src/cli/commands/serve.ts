@@ -1,10 +1,197 @@
+import { resolve } from "node:path";
 import { Command } from "commander";
+import { HfConfigError, HfUsageError } from "../../errors.js";
+import type { FaultSpec, HubServer, RequestLogEntry } from "../../server/index.js";
 import type { CliContext } from "../context.js";
 
-/** Placeholder until the local Hub server lands. */
-export function createCommand(ctx: CliContext): Command {
-  return new Command("serve").description("Run a local Hugging Face Hub").action(() => {
-    ctx.out.error("hf serve is not built yet.");
-    ctx.exitCode = 1;
+export interface ServeOptions {
+  host: string;
+  port: number;
+  cdnHost: string;
+  cdnPort: number;
+  data?: string | undefined;
+  demo?: boolean | undefined;
+  fault: string[];
+  allowRemote?: boolean | undefined;
+  verbose?: boolean | undefined;
+}
+
+/** Loopback only, unless `--allow-remote`: the fake Hub hands out demo tokens to anyone who asks. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function parsePort(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new HfUsageError(`${flag} must be a port number (0-65535), got '${value}'.`, {
+      remedy: `hf serve ${flag} 0  (0 picks a free port)`,
+    });
+  return n;
+}
+
+function describeEntry(e: RequestLogEntry): string {
+  return `${e.server === "cdn" ? "cdn " : ""}${e.method} ${e.path} -> ${e.status}${e.range ? ` (${e.range})` : ""}${e.authorization ? " [auth]" : ""}`;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
   });
+}
+
+/**
+ * Starts the local Hub, prints where it listens (with `--format json`: one JSON object as the FIRST
+ * stdout line), and serves until `until` settles (SIGINT/SIGTERM in the CLI). Returns after a clean
+ * close.
+ *
+ * @example await run(ctx, { host: "127.0.0.1", port: 0, cdnHost: "127.0.0.2", cdnPort: 0, demo: true, fault: [] })
+ */
+export async function run(
+  ctx: CliContext,
+  opts: ServeOptions,
+  until: Promise<unknown> = untilSignal(),
+): Promise<void> {
+  for (const [flag, host] of [
+    ["--host", opts.host],
+    ["--cdn-host", opts.cdnHost],
+  ] as const) {
+    if (!isLoopbackHost(host) && !opts.allowRemote)
+      throw new HfUsageError(`Refusing to serve on ${host}: ${flag} must be a loopback address.`, {
+        remedy: `use 127.0.0.1 (or add --allow-remote if you really want other machines to reach this fake Hub)`,
+      });
+  }
+  if (!opts.demo && !opts.data)
+    throw new HfUsageError("hf serve needs --demo or --data DIR.", { remedy: "hf serve --demo" });
+  const faults: FaultSpec[] = [];
+  const { createHubServer, DEMO_TOKENS, parseFaultSpec } = await import("../../server/index.js");
+  for (const f of opts.fault) {
+    const spec = parseFaultSpec(f);
+    if (!spec)
+      throw new HfUsageError(`Invalid --fault '${f}'.`, {
+        remedy:
+          "--fault KIND[xN]:PATH with KIND one of reset, 500, 429, ignore-range, slow, stall (e.g. --fault 500:/acme/tiny-model/resolve/main/config.json)",
+      });
+    faults.push(spec);
+  }
+  let hub: HubServer;
+  try {
+    hub = await createHubServer({
+      demo: opts.demo === true,
+      dataDir: opts.data,
+      host: opts.host,
+      port: opts.port,
+      cdnHost: opts.cdnHost,
+      cdnPort: opts.cdnPort,
+      log: (line) => ctx.out.warn(line),
+      onRequest: opts.verbose ? (e) => ctx.out.info(describeEntry(e)) : undefined,
+    });
+  } catch (e) {
+    // A broken hub.json is the user's input: exit 2 like any other usage error.
+    if (e instanceof HfConfigError) throw new HfUsageError(e.message, { remedy: e.remedy, cause: e });
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "EADDRINUSE" || err.code === "EADDRNOTAVAIL" || err.code === "EACCES")
+      throw new HfUsageError(`Cannot listen: ${err.message}`, {
+        remedy: "hf serve --port 0  (any free port)",
+      });
+    throw e;
+  }
+  for (const f of faults) hub.fault(f);
+
+  const demoTokens = new Set<string>(Object.values(DEMO_TOKENS));
+  if (ctx.format === "json") {
+    // Written directly: Output.json would mask the tokens, and scripts need them.
+    ctx.out.stdout.write(
+      `${JSON.stringify({ url: hub.url, cdnUrl: hub.cdnUrl, users: hub.users, repos: hub.repos })}\n`,
+    );
+  } else {
+    ctx.out.result(`Serving the Hub at ${hub.url}`);
+    ctx.out.result(`CDN (LFS downloads) at ${hub.cdnUrl}`);
+    if (ctx.format === "human") {
+      const lines: string[] = [""];
+      if (hub.users.length > 0) {
+        const allDemo = hub.users.every((u) => demoTokens.has(u.token));
+        lines.push(
+          allDemo
+            ? "Demo tokens (FAKE: only this local server accepts them):"
+            : "Tokens from hub.json (masked; they are in your hub.json):",
+        );
+        for (const u of hub.users) {
+          const shown = demoTokens.has(u.token) ? u.token : `${u.token.slice(0, 3)}****${u.token.slice(-4)}`;
+          lines.push(`  ${u.name.padEnd(10)} ${u.role.padEnd(12)} ${shown}`);
+        }
+        lines.push("");
+      }
+      lines.push("Repos:");
+      for (const r of hub.repos) {
+        const access = r.private ? "private" : r.gated ? `gated (${r.gated})` : "public";
+        lines.push(`  ${r.type.padEnd(8)} ${r.id.padEnd(28)} ${access}`);
+      }
+      if (faults.length > 0) lines.push("", `Faults armed: ${opts.fault.join(", ")}`);
+      const example = hub.users[0];
+      lines.push("", "Try:", `  export HF_ENDPOINT=${hub.url}`);
+      if (example && demoTokens.has(example.token)) lines.push(`  HF_TOKEN=${example.token} hf auth whoami`);
+      lines.push("  hf download acme/tiny-model", "", "Press Ctrl+C to stop.");
+      // result(): not masked, on purpose; these are the demo's fake tokens.
+      ctx.out.result(lines.join("\n"));
+    }
+  }
+  try {
+    await until;
+  } finally {
+    await hub.close();
+  }
+  ctx.out.info("hf serve: stopped.");
+}
+
+export function createCommand(ctx: CliContext): Command {
+  return new Command("serve")
+    .description("Run a local Hugging Face Hub (for tests and demos; no internet needed)")
+    .option("--host <host>", "address of the Hub listener", "127.0.0.1")
+    .option("--port <port>", "port of the Hub listener (0 = any free port)", "0")
+    .option("--cdn-host <host>", "address of the CDN listener that serves LFS files", "127.0.0.2")
+    .option("--cdn-port <port>", "port of the CDN listener (0 = any free port)", "0")
+    .option("--data <dir>", "serve DIR/hub.json; blobs are stored under DIR/blobs")
+    .option("--demo", "serve the built-in demo users and repos")
+    .option(
+      "--fault <spec>",
+      "inject a fault: KIND[xN]:PATH, KIND = reset|500|429|ignore-range|slow|stall (repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--allow-remote", "allow non-loopback --host/--cdn-host (unsafe: anyone can use the tokens)")
+    .option("-v, --verbose", "log every request on stderr")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  hf serve --demo                        demo users (alice, bob) and repos, printed on start",
+        "  hf serve --demo --port 8080 --format json   first stdout line: {url, cdnUrl, users, repos}",
+        "  hf serve --data ./my-hub                serve ./my-hub/hub.json",
+        "  hf serve --demo --fault 500:/acme/tiny-model/resolve/main/config.json",
+        "",
+        "Then: export HF_ENDPOINT=http://127.0.0.1:8080 (the Python client and hubkit both honour it).",
+      ].join("\n"),
+    )
+    .action(async (o: Record<string, unknown>) => {
+      await run(ctx, {
+        host: String(o.host),
+        port: parsePort(String(o.port), "--port"),
+        cdnHost: String(o.cdnHost),
+        cdnPort: parsePort(String(o.cdnPort), "--cdn-port"),
+        data: typeof o.data === "string" ? resolve(ctx.cwd, o.data) : undefined,
+        demo: o.demo === true,
+        fault: o.fault as string[],
+        allowRemote: o.allowRemote === true,
+        verbose: o.verbose === true,
+      });
+    });
 }
