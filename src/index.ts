@@ -50,6 +50,37 @@ export {
 } from "./auth/token-store.js";
 export { describeRole, type WhoAmI, type WhoAmIOrg, whoami } from "./auth/whoami.js";
 export { repoFolderName, repoPaths } from "./cache/layout.js";
+export { formatSize, formatTimeSince, parseDuration, parseSize } from "./cache/format.js";
+export {
+  type CachePlan,
+  type ExecuteResult,
+  executePlan,
+  type PlannedFile,
+  type PlannedRepo,
+  type PlanPruneOptions,
+  type PlanRemovalOptions,
+  planPrune,
+  planRemoval,
+} from "./cache/plan.js";
+export {
+  type CachedFileInfo,
+  type CachedRepoInfo,
+  type CachedRepoType,
+  type CachedRevisionInfo,
+  type CacheScan,
+  type CacheWarning,
+  type CacheWarningKind,
+  type IncompleteFileInfo,
+  type ScanCacheOptions,
+  scanCache,
+} from "./cache/scan.js";
+export {
+  type CorruptFile,
+  type HashAlgorithm,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyRevision,
+} from "./cache/verify.js";
 export { loadEnvFile } from "./config/env-file.js";
 export * from "./config/index.js";
 export { downloadFile, resolveUrl } from "./download/download-file.js";

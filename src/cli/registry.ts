@@ -75,6 +75,37 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import("./commands/doctor.js"),
   },
   {
+    path: "cache ls",
+    summary: "List cached repositories or revisions (sizes, ages, refs)",
+    aliases: ["cache list"],
+    load: () => import("./commands/cache/ls.js"),
+  },
+  {
+    path: "cache rm",
+    summary: "Remove cached repositories, revisions or files (plan, confirm, delete)",
+    load: () => import("./commands/cache/rm.js"),
+  },
+  {
+    path: "cache prune",
+    summary: "Remove detached revisions and stale incomplete downloads",
+    load: () => import("./commands/cache/prune.js"),
+  },
+  {
+    path: "cache verify",
+    summary: "Check the checksums of a cached revision or a local-dir download",
+    load: () => import("./commands/cache/verify.js"),
+  },
+  {
+    path: "scan-cache",
+    summary: "Legacy name of 'hf cache ls'",
+    load: () => import("./commands/scan-cache.js"),
+  },
+  {
+    path: "delete-cache",
+    summary: "Legacy name of 'hf cache rm' (targets on the command line)",
+    load: () => import("./commands/delete-cache.js"),
+  },
+  {
     path: "completion",
     summary: "Print a shell completion script (bash or zsh)",
     load: () => import("./commands/completion.js"),

@@ -1,0 +1,394 @@
+import { promises as fsp } from "node:fs";
+import { join, resolve, sep } from "node:path";
+import { CacheError, HfUsageError } from "../errors.js";
+import { findLiveIncomplete } from "./incomplete.js";
+import type {
+  CachedFileInfo,
+  CachedRepoInfo,
+  CachedRepoType,
+  CachedRevisionInfo,
+  CacheScan,
+  IncompleteFileInfo,
+} from "./scan.js";
+
+/**
+ * Deletion as a plan, then an execution (Python's `DeleteCacheStrategy`; python-hf-download.md §3.4,
+ * §3.5): the plan says what goes and how many bytes that frees, `--dry-run` prints it, and
+ * `executePlan` removes snapshot entries and refs before any blob, so an interrupted run never
+ * leaves a ref or a pointer aimed at a deleted blob.
+ */
+
+export interface PlannedRepo {
+  repo: CachedRepoInfo;
+  /** The revisions selected in this repo (all of them when `entireRepo`). */
+  revisions: CachedRevisionInfo[];
+  entireRepo: boolean;
+}
+
+export interface PlannedFile {
+  repo: CachedRepoInfo;
+  revision: CachedRevisionInfo;
+  file: CachedFileInfo;
+  /** `model/org/name@<commit>/<path>` (Python's label). */
+  label: string;
+}
+
+export interface CachePlan {
+  kind: "remove" | "prune";
+  cacheDir: string;
+  /** Selected repos and revisions, sorted by id. */
+  selected: PlannedRepo[];
+  /** Selected single files (file targets; never mixed with repo or revision targets). */
+  files: PlannedFile[];
+  /** Partial downloads to delete (prune). */
+  incomplete: IncompleteFileInfo[];
+  /** Partial downloads left alone because a live download holds them (prune). */
+  incompleteInUse: IncompleteFileInfo[];
+  /** Targets that matched nothing, as given. */
+  missing: string[];
+  /** What `executePlan` removes, in this order. */
+  paths: {
+    files: string[];
+    snapshots: string[];
+    refs: string[];
+    /** Whole repo folders, removed after their snapshots/ and refs/ folders. */
+    repos: string[];
+    blobs: string[];
+    incomplete: string[];
+  };
+  /** Bytes freed: distinct blobs no kept revision still uses, plus partial downloads. */
+  freedBytes: number;
+  counts: {
+    /** Repos removed entirely. */
+    repos: number;
+    /** Selected revisions in all. */
+    revisions: number;
+    /** Selected revisions in repos that stay (Python's "partial" revisions). */
+    partialRevisions: number;
+  };
+}
+
+export interface PlanRemovalOptions {
+  /** Makes a bare `org/name` target mean `<repoType>/org/name` (`--repo-type`). */
+  repoType?: CachedRepoType | undefined;
+}
+
+const TYPE_WORDS: Record<string, CachedRepoType> = {
+  model: "model",
+  models: "model",
+  dataset: "dataset",
+  datasets: "dataset",
+  space: "space",
+  spaces: "space",
+  kernel: "kernel",
+  kernels: "kernel",
+};
+
+/** `hf://[<type>s/]<org>/<name>[/<path>]` -> parts; `@revision` is refused as in Python. */
+function parseHfUri(target: string): { type: CachedRepoType; id: string; path: string } {
+  const body = target.slice("hf://".length);
+  if (!body) throw new HfUsageError(`Invalid target '${target}': empty hf:// URI.`);
+  const parts = body.split("/").filter((p) => p !== "");
+  let type: CachedRepoType = "model";
+  const first = parts[0] as string;
+  if (/^(models|datasets|spaces|kernels)$/.test(first)) {
+    type = TYPE_WORDS[first] as CachedRepoType;
+    parts.shift();
+  }
+  if (parts.length === 0) throw new HfUsageError(`Invalid target '${target}': no repo id.`);
+  const idParts = parts.slice(0, Math.min(2, parts.length));
+  const path = parts.slice(idParts.length).join("/");
+  if (idParts.some((p) => p.includes("@")) || (path === "" && target.includes("@"))) {
+    throw new HfUsageError("Revisions in hf:// URIs are not supported by `hf cache rm`.", {
+      remedy: path
+        ? "drop '@<revision>' to delete the file from all cached revisions"
+        : "pass the revision hash instead, see 'hf cache ls --revisions'",
+    });
+  }
+  return { type, id: idParts.join("/"), path };
+}
+
+function isInside(child: string, parent: string): boolean {
+  return child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+}
+
+/**
+ * Turns `hf cache rm` targets into a plan. A target is a repo (`model/org/name`, case-insensitive;
+ * or `org/name` with `repoType`; or `hf://[models/]org/name`), a revision (40 hex, any case), or a
+ * file (`hf://[models/]org/name/path/in/repo`: that path in every cached revision; or a path on
+ * disk inside `snapshots/<commit>/`: that one revision). File targets cannot be mixed with the
+ * others (as in Python). Targets that match nothing land in `plan.missing`.
+ *
+ * @example
+ * const plan = planRemoval(await scanCache({ cacheDir }), ["model/acme/tiny-model"]);
+ * console.log(plan.freedBytes); await executePlan(plan);
+ */
+export function planRemoval(scan: CacheScan, targets: string[], options: PlanRemovalOptions = {}): CachePlan {
+  const wanted = targets.map((t) => t.trim()).filter((t) => t !== "");
+  const repoById = new Map<string, CachedRepoInfo>();
+  const revByCommit = new Map<string, [CachedRepoInfo, CachedRevisionInfo]>();
+  for (const repo of scan.repos) {
+    repoById.set(repo.id.toLowerCase(), repo);
+    for (const rev of repo.revisions) revByCommit.set(rev.commit.toLowerCase(), [repo, rev]);
+  }
+  const missing: string[] = [];
+  const selected = new Map<CachedRepoInfo, Set<CachedRevisionInfo>>();
+  const files: PlannedFile[] = [];
+  let fileTargets = 0;
+
+  const selectFile = (repo: CachedRepoInfo, rev: CachedRevisionInfo, file: CachedFileInfo) => {
+    files.push({ repo, revision: rev, file, label: `${repo.id}@${rev.commit}/${file.path}` });
+  };
+
+  for (const target of wanted) {
+    // A file on disk inside a snapshot.
+    if (target.includes(sep) || target.startsWith(".")) {
+      const abs = resolve(target);
+      if (isInside(abs, scan.cacheDir)) {
+        fileTargets++;
+        let found = false;
+        for (const repo of scan.repos) {
+          for (const rev of repo.revisions) {
+            if (!isInside(abs, rev.snapshotPath)) continue;
+            for (const f of rev.files) {
+              if (f.filePath === abs || isInside(f.filePath, abs)) {
+                selectFile(repo, rev, f);
+                found = true;
+              }
+            }
+          }
+        }
+        if (!found) missing.push(target);
+        continue;
+      }
+    }
+    if (/^[0-9a-fA-F]{40}$/.test(target)) {
+      const hit = revByCommit.get(target.toLowerCase());
+      if (!hit) missing.push(target);
+      else {
+        const set = selected.get(hit[0]) ?? new Set();
+        set.add(hit[1]);
+        selected.set(hit[0], set);
+      }
+      continue;
+    }
+    let cacheId: string;
+    if (target.startsWith("hf://")) {
+      const uri = parseHfUri(target);
+      if (uri.path) {
+        fileTargets++;
+        const repo = repoById.get(`${uri.type}/${uri.id}`.toLowerCase());
+        let found = false;
+        for (const rev of repo?.revisions ?? []) {
+          for (const f of rev.files) {
+            if (f.path === uri.path) {
+              selectFile(repo as CachedRepoInfo, rev, f);
+              found = true;
+            }
+          }
+        }
+        if (!found) missing.push(target);
+        continue;
+      }
+      cacheId = `${uri.type}/${uri.id}`;
+    } else {
+      const first = target.split("/")[0] as string;
+      if (options.repoType) cacheId = `${options.repoType}/${target}`;
+      else if (TYPE_WORDS[first.toLowerCase()] && target.includes("/")) {
+        cacheId = `${TYPE_WORDS[first.toLowerCase()]}/${target.slice(first.length + 1)}`;
+      } else cacheId = target; // `org/name` without a type: not found, as in Python
+    }
+    const repo = repoById.get(cacheId.toLowerCase());
+    if (!repo) {
+      missing.push(target);
+      continue;
+    }
+    selected.set(repo, new Set(repo.revisions));
+  }
+  if (fileTargets > 0 && fileTargets !== wanted.length) {
+    throw new HfUsageError("File targets cannot be mixed with repository or revision targets.", {
+      remedy: "run 'hf cache rm' once for the files and once for the repos or revisions",
+    });
+  }
+  return buildPlan(scan, "remove", selected, files, [], [], missing);
+}
+
+export interface PlanPruneOptions {
+  /** Also delete partial downloads that look in use (default false). */
+  includeLiveIncomplete?: boolean | undefined;
+}
+
+/**
+ * `hf cache prune`: every detached revision (no ref points to it) and every partial download
+ * (`blobs/*.incomplete`) that no live process holds. Python deletes all partial files; hubkit keeps
+ * the ones a running download is writing (hubkit's lock file with a live pid, a held Python flock
+ * in /proc/locks, or, where /proc/locks is unavailable, a file written in the last 10 minutes).
+ *
+ * @example const plan = planPrune(await scanCache({ cacheDir })); console.log(plan.freedBytes);
+ */
+export function planPrune(scan: CacheScan, options: PlanPruneOptions = {}): CachePlan {
+  const selected = new Map<CachedRepoInfo, Set<CachedRevisionInfo>>();
+  for (const repo of scan.repos) {
+    if (repo.detachedRevisions.length) selected.set(repo, new Set(repo.detachedRevisions));
+  }
+  const live = options.includeLiveIncomplete ? new Set<string>() : findLiveIncomplete(scan);
+  const incomplete = scan.incompleteFiles.filter((f) => !live.has(f.path));
+  const inUse = scan.incompleteFiles.filter((f) => live.has(f.path));
+  return buildPlan(scan, "prune", selected, [], incomplete, inUse, []);
+}
+
+function buildPlan(
+  scan: CacheScan,
+  kind: CachePlan["kind"],
+  selectedMap: Map<CachedRepoInfo, Set<CachedRevisionInfo>>,
+  files: PlannedFile[],
+  incomplete: IncompleteFileInfo[],
+  incompleteInUse: IncompleteFileInfo[],
+  missing: string[],
+): CachePlan {
+  const selectedFiles = new Set(files.map((f) => f.file));
+  const goingRevisions = new Set<CachedRevisionInfo>();
+  for (const revs of selectedMap.values()) for (const r of revs) goingRevisions.add(r);
+  // Blobs still used by anything that stays, across ALL repos (a blob path is repo-local in
+  // practice, but a hand-made cache can share one; never delete what someone still points at).
+  const retained = new Set<string>();
+  for (const repo of scan.repos) {
+    for (const rev of repo.revisions) {
+      if (goingRevisions.has(rev)) continue;
+      for (const f of rev.files) if (!selectedFiles.has(f)) retained.add(f.blobPath);
+    }
+  }
+  const blobs = new Map<string, number>();
+  const paths: CachePlan["paths"] = {
+    files: [],
+    snapshots: [],
+    refs: [],
+    repos: [],
+    blobs: [],
+    incomplete: [],
+  };
+  const selected: PlannedRepo[] = [];
+  let repos = 0;
+  let revisions = 0;
+  let partialRevisions = 0;
+  for (const [repo, revSet] of [...selectedMap].sort((a, b) => (a[0].id < b[0].id ? -1 : 1))) {
+    const revs = [...revSet].sort((a, b) => (a.commit < b.commit ? -1 : 1));
+    const entireRepo = revs.length === repo.revisions.length;
+    selected.push({ repo, revisions: revs, entireRepo });
+    revisions += revs.length;
+    if (entireRepo) repos++;
+    else partialRevisions += revs.length;
+    for (const rev of revs) {
+      paths.snapshots.push(rev.snapshotPath);
+      for (const ref of rev.refs) paths.refs.push(join(repo.repoPath, "refs", ...ref.split("/")));
+      for (const f of rev.files) {
+        if (!retained.has(f.blobPath) && f.blobPath !== f.filePath) blobs.set(f.blobPath, f.size);
+        else if (f.blobPath === f.filePath) blobs.set(`\0${f.filePath}`, f.size); // counted, gone with the snapshot
+      }
+    }
+    if (entireRepo) {
+      paths.refs.push(join(repo.repoPath, "refs"));
+      paths.repos.push(repo.repoPath);
+    }
+  }
+  for (const f of files) {
+    paths.files.push(f.file.filePath);
+    if (retained.has(f.file.blobPath)) continue;
+    if (f.file.blobPath !== f.file.filePath) blobs.set(f.file.blobPath, f.file.size);
+    else blobs.set(`\0${f.file.filePath}`, f.file.size);
+  }
+  let freedBytes = 0;
+  for (const [p, size] of blobs) {
+    freedBytes += size;
+    if (!p.startsWith("\0")) paths.blobs.push(p);
+  }
+  for (const f of incomplete) {
+    paths.incomplete.push(f.path);
+    freedBytes += f.size;
+  }
+  paths.blobs.sort();
+  return {
+    kind,
+    cacheDir: scan.cacheDir,
+    selected,
+    files: files.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)),
+    incomplete,
+    incompleteInUse,
+    missing,
+    paths,
+    freedBytes,
+    counts: { repos, revisions, partialRevisions },
+  };
+}
+
+export interface ExecuteResult {
+  /** Bytes actually freed (sizes of what was removed and existed). */
+  freedBytes: number;
+  /** Paths that were already gone (Python logs "Couldn't delete …: file not found"). */
+  alreadyGone: string[];
+}
+
+/**
+ * Carries a plan out: snapshot entries, then snapshot folders, then refs, then whole repo folders
+ * (their `snapshots/` and `refs/` first), then blobs, then partial downloads. If any step before
+ * the blobs fails, it stops and throws before touching a blob, so no kept pointer can dangle.
+ *
+ * @example await executePlan(planPrune(await scanCache({ cacheDir })));
+ */
+export async function executePlan(plan: CachePlan): Promise<ExecuteResult> {
+  const alreadyGone: string[] = [];
+  const root = resolve(plan.cacheDir);
+  const remove = async (p: string, recursive: boolean) => {
+    // A plan is data a caller could have edited: never delete outside the cache it was made for.
+    if (!isInside(resolve(p), root)) throw new CacheError(`Refusing to delete ${p}: outside ${root}.`);
+    try {
+      await fsp.lstat(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+        alreadyGone.push(p);
+        return;
+      }
+      throw e;
+    }
+    await fsp.rm(p, { recursive, force: true });
+  };
+  const step = async (list: string[], recursive: boolean, what: string) => {
+    for (const p of list) {
+      try {
+        await remove(p, recursive);
+      } catch (e) {
+        if (e instanceof CacheError) throw e;
+        throw new CacheError(`Could not delete ${what} ${p}: ${(e as Error).message}. No blob was deleted.`, {
+          cause: e,
+          remedy: "check the permissions of the cache folder, then run the command again",
+        });
+      }
+    }
+  };
+  await step(plan.paths.files, false, "file");
+  await step(plan.paths.snapshots, true, "snapshot");
+  await step(plan.paths.refs, true, "ref");
+  for (const repo of plan.paths.repos) {
+    await step([join(repo, "snapshots"), join(repo, "refs")], true, "repo folder");
+  }
+  let freedBytes = plan.freedBytes;
+  for (const p of [...plan.paths.blobs, ...plan.paths.incomplete]) {
+    try {
+      await remove(p, false);
+    } catch (e) {
+      if (e instanceof CacheError) throw e;
+      throw new CacheError(`Could not delete ${p}: ${(e as Error).message}.`, { cause: e });
+    }
+  }
+  await step(plan.paths.repos, true, "repo");
+  // Sizes of entries that had vanished before we got to them were not freed by us.
+  if (alreadyGone.length) {
+    const sizes = new Map<string, number>();
+    for (const r of plan.selected)
+      for (const rev of r.revisions) for (const f of rev.files) sizes.set(f.blobPath, f.size);
+    for (const f of plan.files) sizes.set(f.file.blobPath, f.file.size);
+    for (const f of plan.incomplete) sizes.set(f.path, f.size);
+    for (const p of new Set(alreadyGone)) freedBytes -= sizes.get(p) ?? 0;
+  }
+  return { freedBytes: Math.max(0, freedBytes), alreadyGone };
+}

@@ -1,0 +1,438 @@
+import { type Dirent, readdirSync, readFileSync, readlinkSync, type Stats, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+import { CacheError } from "../errors.js";
+
+/**
+ * `scanCache`: what a huggingface_hub cache holds, with Python 1.33's semantics
+ * (`utils/_cache_manager.py::scan_cache_dir`, python-hf-download.md §3.1), but tolerant: a broken
+ * symlink, a dangling ref or a stray file costs a warning, not the whole repo.
+ */
+
+/** Repo types a cache folder can carry (`constants.REPO_TYPES_MAPPING`; kernels are Python-only). */
+export type CachedRepoType = "model" | "dataset" | "space" | "kernel";
+const TYPE_PREFIXES: Record<string, CachedRepoType> = {
+  models: "model",
+  datasets: "dataset",
+  spaces: "space",
+  kernels: "kernel",
+};
+
+/** OS helper files Python skips everywhere (`FILES_TO_IGNORE`). */
+const FILES_TO_IGNORE = new Set([".DS_Store", "Thumbs.db", "desktop.ini"]);
+
+export interface CachedFileInfo {
+  /** Path inside the repo, `/`-separated (`subdir/nested.txt`). */
+  path: string;
+  /** The pointer in `snapshots/<commit>/` (a symlink, or a plain file in a no-symlink cache). */
+  filePath: string;
+  /** What the pointer points at, one hop (Python keeps the first hop too): `blobs/<etag>`. */
+  blobPath: string;
+  /** Size of the blob in bytes. */
+  size: number;
+}
+
+export interface CachedRevisionInfo {
+  /** The snapshot folder's name: the commit hash (not validated as hex, as in Python). */
+  commit: string;
+  snapshotPath: string;
+  /** Sorted ref names pointing here (`main`, `refs/pr/1`); empty = detached. */
+  refs: string[];
+  files: CachedFileInfo[];
+  /** Distinct blobs of this revision. */
+  nbFiles: number;
+  /** Bytes of the distinct blobs of this revision. */
+  size: number;
+  /** Newest blob mtime, or the snapshot folder's when it is empty. */
+  lastModified: Date;
+  /** Pointers whose blob is gone (broken symlinks), repo-relative paths. */
+  missingFiles: string[];
+}
+
+export interface IncompleteFileInfo {
+  /** `<cache>/<repo-folder>/blobs/<name>.incomplete` */
+  path: string;
+  size: number;
+  lastModified: Date;
+  /** The repo folder it sits in (`models--org--name`). */
+  repoFolder: string;
+}
+
+export interface CachedRepoInfo {
+  /** `type/repo_id`, the id `hf cache ls` shows and `hf cache rm` takes: `model/org/name`. */
+  id: string;
+  repoId: string;
+  repoType: CachedRepoType;
+  repoPath: string;
+  /** Bytes on disk, each blob counted once. */
+  size: number;
+  /** Distinct blobs. */
+  nbFiles: number;
+  /** Newest blob atime / mtime (the repo folder's when it has no blobs). */
+  lastAccessed: Date;
+  lastModified: Date;
+  /** Sorted union of the refs of all revisions. */
+  refs: string[];
+  /** Sorted by commit. */
+  revisions: CachedRevisionInfo[];
+  /** Revisions no ref points to (`hf cache prune` removes them). */
+  detachedRevisions: CachedRevisionInfo[];
+  incompleteFiles: IncompleteFileInfo[];
+}
+
+export type CacheWarningKind =
+  | "not-a-directory"
+  | "not-a-repo"
+  | "unknown-repo-type"
+  | "no-snapshots"
+  | "refs-is-a-file"
+  | "file-in-snapshots"
+  | "broken-symlink"
+  | "dangling-ref"
+  | "unreadable";
+
+export interface CacheWarning {
+  kind: CacheWarningKind;
+  path: string;
+  /** Python's wording where Python has one (`Blob missing (broken symlink): …`). */
+  message: string;
+  /** True when the repo was left out of `repos` (Python leaves it out for every warning). */
+  repoIgnored: boolean;
+}
+
+export interface CacheScan {
+  cacheDir: string;
+  /** Sorted by `id`. */
+  repos: CachedRepoInfo[];
+  /** Physical bytes: distinct blob files across the whole cache (Python's `HFCacheInfo.size_on_disk`). */
+  size: number;
+  incompleteFiles: IncompleteFileInfo[];
+  incompleteSize: number;
+  warnings: CacheWarning[];
+}
+
+export interface ScanCacheOptions {
+  /** The hub cache folder (`HF_HUB_CACHE`, `config.hubCache`). */
+  cacheDir: string;
+}
+
+interface BlobStat {
+  size: number;
+  atimeMs: number;
+  mtimeMs: number;
+}
+
+function toBlobStat(s: Stats): BlobStat {
+  return { size: s.size, atimeMs: s.atimeMs, mtimeMs: s.mtimeMs };
+}
+
+function errno(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code;
+}
+
+function readDir(p: string): Dirent[] | undefined {
+  try {
+    return readdirSync(p, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Dirent that is a directory, following a symlink (`Path.is_dir()` follows links). */
+function isDirEntry(dir: string, e: Dirent): boolean {
+  if (e.isDirectory()) return true;
+  if (!e.isSymbolicLink()) return false;
+  return statSync(join(dir, e.name), { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/**
+ * Scans a hub cache folder. Throws `CacheError` when the folder is missing or is a file (Python's
+ * `CacheNotFound` / `ValueError`); everything inside that is not a well-formed repo becomes a
+ * warning.
+ *
+ * Speed: the scan is dominated by one `readlink` per pointer and one `stat` per distinct blob.
+ * Those run as synchronous calls, repo by repo, yielding to the event loop between repos: on a
+ * 100 x 1,000-file cache that is 2-4x faster than the same calls through `fs.promises` (whose
+ * per-call overhead exceeds the syscall itself), and no single pause is longer than one repo.
+ *
+ * @example
+ * const scan = await scanCache({ cacheDir: readConfig(process.env).hubCache });
+ * for (const repo of scan.repos) console.log(repo.id, repo.size, repo.refs.join(", "));
+ */
+export async function scanCache(options: ScanCacheOptions): Promise<CacheScan> {
+  const cacheDir = resolve(options.cacheDir);
+  const top = statSync(cacheDir, { throwIfNoEntry: false });
+  if (!top) {
+    throw new CacheError(`Cache directory not found: ${cacheDir}`, {
+      remedy:
+        "pass --cache-dir, or set HF_HUB_CACHE to the folder that holds the models--*/datasets--* folders",
+    });
+  }
+  if (!top.isDirectory()) {
+    throw new CacheError(`Scan cache expects a directory but found a file: ${cacheDir}`, {
+      remedy: "pass --cache-dir with a folder, or set HF_HUB_CACHE",
+    });
+  }
+  const warnings: CacheWarning[] = [];
+  const repos: CachedRepoInfo[] = [];
+  const incompleteFiles: IncompleteFileInfo[] = [];
+  // Physical total: every distinct blob path once, across repos (Python: `physical_blob_paths`).
+  const physical = new Map<string, number>();
+  const entries = readDir(cacheDir) ?? [];
+  let sinceYield = 0;
+  for (const entry of entries) {
+    const name = entry.name;
+    if (FILES_TO_IGNORE.has(name) || name === ".locks" || name === "CACHEDIR.TAG") continue;
+    if (name === "blobs" && isSharedBlobStore(join(cacheDir, name))) continue;
+    const repoPath = join(cacheDir, name);
+    // Partial downloads are listed for every folder, even one that is not a valid repo
+    // (Python: `cache_dir.glob("*/blobs/*.incomplete")`).
+    const incomplete = isDirEntry(cacheDir, entry) ? scanIncomplete(repoPath, name) : [];
+    incompleteFiles.push(...incomplete);
+    const repo = scanRepo(repoPath, entry, cacheDir, warnings, physical);
+    if (repo) {
+      repo.incompleteFiles = incomplete;
+      repos.push(repo);
+    }
+    sinceYield += repo ? repo.nbFiles + 1 : 1;
+    if (sinceYield >= 2000) {
+      sinceYield = 0;
+      await yieldToLoop();
+    }
+  }
+  repos.sort((a, b) => compareStrings(a.id, b.id));
+  let size = 0;
+  for (const s of physical.values()) size += s;
+  return {
+    cacheDir,
+    repos,
+    size,
+    incompleteFiles,
+    incompleteSize: incompleteFiles.reduce((n, f) => n + f.size, 0),
+    warnings,
+  };
+}
+
+/** Python's default string order (code points), which `sorted()` uses for ids and commits. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `<cache>/blobs` is skipped only when it is a marked Xet shared store (`_shared_blobs.py`). */
+function isSharedBlobStore(dir: string): boolean {
+  try {
+    return readFileSync(join(dir, ".huggingface-shared-blobs"), "utf8") === "1\n";
+  } catch {
+    return false;
+  }
+}
+
+function scanIncomplete(repoPath: string, folder: string): IncompleteFileInfo[] {
+  const blobs = join(repoPath, "blobs");
+  const out: IncompleteFileInfo[] = [];
+  for (const e of readDir(blobs) ?? []) {
+    if (!e.name.endsWith(".incomplete")) continue;
+    const p = join(blobs, e.name);
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) continue;
+    out.push({ path: p, size: st.size, lastModified: new Date(st.mtimeMs), repoFolder: folder });
+  }
+  return out;
+}
+
+function scanRepo(
+  repoPath: string,
+  entry: Dirent,
+  cacheDir: string,
+  warnings: CacheWarning[],
+  physical: Map<string, number>,
+): CachedRepoInfo | undefined {
+  const warn = (kind: CacheWarningKind, path: string, message: string, repoIgnored: boolean) =>
+    warnings.push({ kind, path, message, repoIgnored });
+  const name = entry.name;
+  if (!isDirEntry(cacheDir, entry)) {
+    warn("not-a-directory", repoPath, `Repo path is not a directory: ${repoPath}`, true);
+    return undefined;
+  }
+  const dash = name.indexOf("--");
+  if (dash < 0) {
+    warn("not-a-repo", repoPath, `Repo path is not a valid HuggingFace cache directory: ${repoPath}`, true);
+    return undefined;
+  }
+  const prefix = name.slice(0, dash);
+  const repoType = TYPE_PREFIXES[prefix];
+  if (!repoType) {
+    warn(
+      "unknown-repo-type",
+      repoPath,
+      `Repo type must be one of ['datasets', 'kernels', 'models', 'spaces'], found \`${prefix}\` (${repoPath}).`,
+      true,
+    );
+    return undefined;
+  }
+  const repoId = name
+    .slice(dash + 2)
+    .split("--")
+    .join("/");
+  const snapshotsPath = join(repoPath, "snapshots");
+  const snapshotsStat = statSync(snapshotsPath, { throwIfNoEntry: false });
+  if (!snapshotsStat?.isDirectory()) {
+    // What a failed or dry-run download leaves (refs/ or .no_exist/ only): Python's exact wording.
+    warn("no-snapshots", snapshotsPath, `Snapshots dir doesn't exist in cached repo: ${snapshotsPath}`, true);
+    return undefined;
+  }
+
+  // refs/**: ref name -> commit. Python reads them raw; a trailing newline (written by hand or by
+  // another tool) is stripped here, as Python's own resolve_revision and verify do.
+  const refsByCommit = new Map<string, string[]>();
+  const refsPath = join(repoPath, "refs");
+  const refsStat = statSync(refsPath, { throwIfNoEntry: false });
+  if (refsStat && !refsStat.isDirectory()) {
+    warn("refs-is-a-file", refsPath, `Refs directory cannot be a file: ${refsPath}`, false);
+  } else if (refsStat) {
+    const walkRefs = (dir: string, prefixName: string) => {
+      for (const e of readDir(dir) ?? []) {
+        if (FILES_TO_IGNORE.has(e.name)) continue;
+        const p = join(dir, e.name);
+        const refName = prefixName ? `${prefixName}/${e.name}` : e.name;
+        if (isDirEntry(dir, e)) {
+          walkRefs(p, refName);
+          continue;
+        }
+        let commit: string;
+        try {
+          commit = readFileSync(p, "utf8").trim();
+        } catch (err) {
+          warn("unreadable", p, `Cannot read ref ${p}: ${errno(err) ?? String(err)}`, false);
+          continue;
+        }
+        const list = refsByCommit.get(commit);
+        if (list) list.push(refName);
+        else refsByCommit.set(commit, [refName]);
+      }
+    };
+    walkRefs(refsPath, "");
+  }
+
+  const blobStats = new Map<string, BlobStat | null>();
+  const statBlob = (p: string): BlobStat | null => {
+    let s = blobStats.get(p);
+    if (s === undefined) {
+      const st = statSync(p, { throwIfNoEntry: false });
+      s = st && !st.isDirectory() ? toBlobStat(st) : null;
+      blobStats.set(p, s);
+    }
+    return s;
+  };
+
+  const revisions: CachedRevisionInfo[] = [];
+  for (const e of readDir(snapshotsPath) ?? []) {
+    if (FILES_TO_IGNORE.has(e.name)) continue;
+    const revPath = join(snapshotsPath, e.name);
+    if (!isDirEntry(snapshotsPath, e)) {
+      warn("file-in-snapshots", revPath, `Snapshots folder corrupted. Found a file: ${revPath}`, false);
+      continue;
+    }
+    const files: CachedFileInfo[] = [];
+    const missingFiles: string[] = [];
+    const walk = (dir: string, rel: string) => {
+      const list = readDir(dir);
+      if (!list) return;
+      for (const f of list) {
+        if (FILES_TO_IGNORE.has(f.name)) continue;
+        const p = `${dir}/${f.name}`;
+        const relPath = rel ? `${rel}/${f.name}` : f.name;
+        if (f.isDirectory()) {
+          walk(p, relPath);
+          continue;
+        }
+        let blobPath = p;
+        if (f.isSymbolicLink()) {
+          try {
+            // One hop, made absolute (Python: `abspath(parent / readlink(file))`).
+            blobPath = resolve(dir, readlinkSync(p));
+          } catch {
+            continue;
+          }
+        }
+        const st = statBlob(blobPath);
+        if (st === null) {
+          const target = statSync(p, { throwIfNoEntry: false });
+          if (target?.isDirectory()) {
+            walk(p, relPath); // a symlinked folder: glob("**/*") descends into it too
+            continue;
+          }
+          missingFiles.push(relPath);
+          warn("broken-symlink", p, `Blob missing (broken symlink): ${blobPath}`, false);
+          continue;
+        }
+        files.push({ path: relPath, filePath: p, blobPath, size: st.size });
+      }
+    };
+    walk(revPath, "");
+    const distinct = new Map<string, BlobStat>();
+    for (const f of files) distinct.set(f.blobPath, blobStats.get(f.blobPath) as BlobStat);
+    let size = 0;
+    let mtime = 0;
+    for (const s of distinct.values()) {
+      size += s.size;
+      if (s.mtimeMs > mtime) mtime = s.mtimeMs;
+    }
+    if (distinct.size === 0) mtime = statSync(revPath, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    const refs = (refsByCommit.get(e.name) ?? []).sort(compareStrings);
+    refsByCommit.delete(e.name);
+    revisions.push({
+      commit: e.name,
+      snapshotPath: revPath,
+      refs,
+      files,
+      nbFiles: distinct.size,
+      size,
+      lastModified: new Date(mtime),
+      missingFiles,
+    });
+  }
+  for (const [commit, names] of refsByCommit) {
+    // Python drops the whole repo here; we keep it and ignore the ref.
+    warn(
+      "dangling-ref",
+      refsPath,
+      `Reference(s) refer to missing commit hashes: ${names.map((n) => `${n} -> ${commit}`).join(", ")} (${repoPath})`,
+      false,
+    );
+  }
+  revisions.sort((a, b) => compareStrings(a.commit, b.commit));
+
+  let size = 0;
+  let nbFiles = 0;
+  let atime = 0;
+  let mtime = 0;
+  for (const [p, s] of blobStats) {
+    if (!s) continue;
+    nbFiles++;
+    size += s.size;
+    if (s.atimeMs > atime) atime = s.atimeMs;
+    if (s.mtimeMs > mtime) mtime = s.mtimeMs;
+    physical.set(p, s.size);
+  }
+  if (nbFiles === 0) {
+    const st = statSync(repoPath, { throwIfNoEntry: false });
+    atime = st?.atimeMs ?? 0;
+    mtime = st?.mtimeMs ?? 0;
+  }
+  const refs = [...new Set(revisions.flatMap((r) => r.refs))].sort(compareStrings);
+  return {
+    id: `${repoType}/${repoId}`,
+    repoId,
+    repoType,
+    repoPath,
+    size,
+    nbFiles,
+    lastAccessed: new Date(atime),
+    lastModified: new Date(mtime),
+    refs,
+    revisions,
+    detachedRevisions: revisions.filter((r) => r.refs.length === 0),
+    incompleteFiles: [],
+  };
+}
