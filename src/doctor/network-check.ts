@@ -90,7 +90,7 @@ export async function checkEndpoint(ctx: DoctorContext): Promise<CheckResult> {
     const err = e as { code?: string; message?: string };
     return fail(
       "network.endpoint",
-      `cannot reach ${endpoint}: ${err.message ?? String(e)}`,
+      err.message ?? `cannot reach ${endpoint}`,
       ctx.config.origins.endpoint === "HF_ENDPOINT"
         ? `check HF_ENDPOINT (${endpoint}), or unset HF_ENDPOINT`
         : "check the network connection and the proxy variables (HTTPS_PROXY)",
