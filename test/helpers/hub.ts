@@ -25,3 +25,62 @@ export function get(url: string, init: RequestInit = {}): Promise<Response> {
 export function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };
 }
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** True when the connection ended before the announced Content-Length. */
+  aborted: boolean;
+}
+
+/**
+ * A request with the path sent exactly as written (fetch would normalise `..` and `%2e%2e`), for
+ * traversal and fault tests. Bounded by `timeoutMs`.
+ */
+export function raw(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
+): Promise<RawResponse> {
+  return import("node:http").then(
+    ({ request }) =>
+      new Promise<RawResponse>((resolve, reject) => {
+        const u = new URL(base);
+        const req = request(
+          { host: u.hostname, port: u.port, path, method: options.method ?? "GET", headers: options.headers },
+          (res) => {
+            const parts: Buffer[] = [];
+            let aborted = false;
+            res.on("data", (c: Buffer) => parts.push(c));
+            res.on("aborted", () => {
+              aborted = true;
+            });
+            res.on("error", () => {
+              aborted = true;
+            });
+            res.on("close", () => {
+              clearTimeout(timer);
+              const body = Buffer.concat(parts);
+              const expected = Number(res.headers["content-length"] ?? body.length);
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body,
+                aborted: aborted || (options.method !== "HEAD" && body.length < expected),
+              });
+            });
+          },
+        );
+        const timer = setTimeout(
+          () => req.destroy(new Error("raw request timed out")),
+          options.timeoutMs ?? 10_000,
+        );
+        req.on("error", (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+        req.end(options.body);
+      }),
+  );
+}
