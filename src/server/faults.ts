@@ -52,7 +52,7 @@ const KINDS = new Set<FaultKind>(["reset", "500", "429", "ignore-range", "slow",
  * @example parseFaultSpec("reset:/x") // { kind: "reset", path: "/x", times: 1 }
  */
 export function parseFaultSpec(text: string): FaultSpec | undefined {
-  const m = /^([a-z0-9-]+)(?:x(\d+))?:(\/.*)$/.exec(text);
+  const m = /^(reset|500|429|ignore-range|slow|stall)(?:x(\d+))?:(\/.*)$/.exec(text);
   if (!m || !KINDS.has(m[1] as FaultKind)) return undefined;
   return { kind: m[1] as FaultKind, path: m[3] as string, times: m[2] ? Number(m[2]) : 1 };
 }
