@@ -53,6 +53,8 @@ export { repoFolderName, repoPaths } from "./cache/layout.js";
 export { formatSize, formatTimeSince, parseDuration, parseSize } from "./cache/format.js";
 export {
   type CachePlan,
+  type DeletedKind,
+  type ExecuteOptions,
   type ExecuteResult,
   executePlan,
   type PlannedFile,

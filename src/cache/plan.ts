@@ -335,10 +335,17 @@ export interface ExecuteResult {
  *
  * @example await executePlan(planPrune(await scanCache({ cacheDir })));
  */
-export async function executePlan(plan: CachePlan): Promise<ExecuteResult> {
+export interface ExecuteOptions {
+  /** Called after each path is removed, in order (progress display, audit logs). */
+  onDelete?: ((path: string, kind: DeletedKind) => void) | undefined;
+}
+
+export type DeletedKind = "file" | "snapshot" | "ref" | "repo folder" | "blob" | "incomplete" | "repo";
+
+export async function executePlan(plan: CachePlan, options: ExecuteOptions = {}): Promise<ExecuteResult> {
   const alreadyGone: string[] = [];
   const root = resolve(plan.cacheDir);
-  const remove = async (p: string, recursive: boolean) => {
+  const remove = async (p: string, recursive: boolean, kind: DeletedKind) => {
     // A plan is data a caller could have edited: never delete outside the cache it was made for.
     if (!isInside(resolve(p), root)) throw new CacheError(`Refusing to delete ${p}: outside ${root}.`);
     try {
@@ -351,11 +358,12 @@ export async function executePlan(plan: CachePlan): Promise<ExecuteResult> {
       throw e;
     }
     await fsp.rm(p, { recursive, force: true });
+    options.onDelete?.(p, kind);
   };
-  const step = async (list: string[], recursive: boolean, what: string) => {
+  const step = async (list: string[], recursive: boolean, what: DeletedKind) => {
     for (const p of list) {
       try {
-        await remove(p, recursive);
+        await remove(p, recursive, what);
       } catch (e) {
         if (e instanceof CacheError) throw e;
         throw new CacheError(`Could not delete ${what} ${p}: ${(e as Error).message}. No blob was deleted.`, {
@@ -372,9 +380,12 @@ export async function executePlan(plan: CachePlan): Promise<ExecuteResult> {
     await step([join(repo, "snapshots"), join(repo, "refs")], true, "repo folder");
   }
   let freedBytes = plan.freedBytes;
-  for (const p of [...plan.paths.blobs, ...plan.paths.incomplete]) {
+  for (const [p, kind] of [
+    ...plan.paths.blobs.map((b) => [b, "blob"] as const),
+    ...plan.paths.incomplete.map((b) => [b, "incomplete"] as const),
+  ]) {
     try {
-      await remove(p, false);
+      await remove(p, false, kind);
     } catch (e) {
       if (e instanceof CacheError) throw e;
       throw new CacheError(`Could not delete ${p}: ${(e as Error).message}.`, { cause: e });

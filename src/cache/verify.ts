@@ -185,11 +185,9 @@ export async function verifyRevision(options: VerifyOptions): Promise<VerifyResu
       (algorithmOf(fromName)
         ? { etag: fromName.toLowerCase(), algorithm: algorithmOf(fromName) as HashAlgorithm }
         : undefined);
-    if (!expected) {
-      result.extra.push(rel);
-      return;
-    }
-    await check(result, rel, target, expected);
+    // Not in the revision's listing (when there is one): extra, but still checked by its blob name.
+    if (!expected || (listing && !listing.has(rel))) result.extra.push(rel);
+    if (expected) await check(result, rel, target, expected);
   });
   if (listing) for (const p of listing.keys()) if (!seen.has(p)) result.notDownloaded.push(p);
   return finish(result);
