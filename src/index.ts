@@ -83,8 +83,39 @@ export {
   type VerifyResult,
   verifyRevision,
 } from "./cache/verify.js";
-export { loadEnvFile } from "./config/env-file.js";
+export { checkEnvFileIgnored, type EnvFileGitStatus, loadEnvFile } from "./config/env-file.js";
 export * from "./config/index.js";
+export {
+  type Check,
+  type CheckResult,
+  type CheckStatus,
+  checkCache,
+  checkDotEnv,
+  checkEndpoint,
+  checkGitCredential,
+  checkHfOnPath,
+  checkOffline,
+  checkProxy,
+  checkRepoAccess,
+  checkStoredTokens,
+  checkTokenExpiry,
+  checkTokenFileMode,
+  checkTokenLeaks,
+  checkTokenSource,
+  checkTokenValid,
+  collectEnvInfo,
+  DOCTOR_CHECKS,
+  type DoctorCheck,
+  type DoctorContext,
+  type DoctorReport,
+  type EnvInfo,
+  fillGitCredential,
+  findTokenLeaks,
+  formatDoctorReport,
+  formatEnvInfo,
+  runDoctor,
+  type TokenLeak,
+} from "./doctor/index.js";
 export { downloadFile, resolveUrl } from "./download/download-file.js";
 export { type FileMetadata, normalizeEtag, parseFileMetadata } from "./download/metadata.js";
 export { filterRepoPaths, fnmatch } from "./download/patterns.js";
