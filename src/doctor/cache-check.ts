@@ -126,7 +126,13 @@ export async function checkCache(ctx: DoctorContext): Promise<CheckResult[]> {
   }
   results.push(
     writable
-      ? ok("cache.writable", `${exists ? dir : probeDir} is writable`, { path: probeDir })
+      ? ok(
+          "cache.writable",
+          exists ? `${dir} is writable` : `${probeDir} is writable (the cache will be created inside)`,
+          {
+            path: probeDir,
+          },
+        )
       : fail(
           "cache.writable",
           `cannot write in ${exists ? dir : probeDir} (${writeError ?? "denied"})`,

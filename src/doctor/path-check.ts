@@ -86,7 +86,9 @@ export async function checkHfOnPath(ctx: DoctorContext): Promise<CheckResult> {
   const all = await Promise.all(paths.map((p) => identifyHf(p, ctx.env, ctx.timeoutMs ?? 3_000)));
   const [first, ...others] = all as [HfOnPath, ...HfOnPath[]];
   const data = { found: all };
-  const details = all.map((h, i) => `${i === 0 ? "runs " : "then "}${h.path} (${label(h)})`);
+  // With one hf there is nothing to add; with several, list them in PATH order.
+  const details =
+    all.length > 1 ? all.map((h, i) => `${i === 0 ? "runs " : "then "}${h.path} (${label(h)})`) : undefined;
   if (first.kind === "hubkit") {
     const shadowed = others.find((h) => h.kind === "python");
     if (shadowed) {
