@@ -162,7 +162,7 @@ export function planJson(plan: CachePlan): Record<string, unknown> {
       revisions: s.revisions.map((r) => ({ revision: r.commit, refs: r.refs, size: r.size })),
     })),
     files: plan.files.map((f) => f.label),
-    incomplete: plan.incomplete.map((f) => ({ path: f.path, size: f.size })),
+    incomplete_files: plan.incomplete.map((f) => ({ path: f.path, size: f.size })),
     incomplete_in_use: plan.incompleteInUse.map((f) => ({ path: f.path, size: f.size })),
     missing: plan.missing,
   };
