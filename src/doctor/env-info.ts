@@ -3,10 +3,9 @@ import { maskToken } from "../auth/mask-token.js";
 import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
 import * as V from "../config/env-vars.js";
 import { ALL_SETTINGS, type HubConfig } from "../config/index.js";
-import { proxySettingsFromEnv } from "../http/dispatcher.js";
 import { VERSION } from "../version.js";
 import { listCredentialHelpers } from "./git-credential.js";
-import { maskProxyUrl } from "./network-check.js";
+import { maskProxyUrl, readProxyVars } from "./proxy-vars.js";
 
 export interface EnvInfo {
   hubkitVersion: string;
@@ -78,7 +77,7 @@ export async function collectEnvInfo(config: HubConfig, cwd: string): Promise<En
     listCredentialHelpers(env, cwd),
   ]);
   const [first, ...rest] = sources;
-  const proxy = proxySettingsFromEnv(env);
+  const proxy = readProxyVars(env);
   return {
     hubkitVersion: VERSION,
     nodeVersion: process.versions.node,

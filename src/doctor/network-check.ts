@@ -1,12 +1,10 @@
 import { HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE } from "../config/index.js";
-import { proxySettingsFromEnv } from "../http/dispatcher.js";
 import { doctorClient } from "./active-token.js";
-import { type CheckResult, type DoctorContext, fail, ok, skip, warn } from "./types.js";
+import { maskProxyUrl, readProxyVars } from "./proxy-vars.js";
 
-/** `http://user:secret@proxy:3128` -> `http://user:****@proxy:3128`: proxy URLs may carry passwords. */
-export function maskProxyUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:****@");
-}
+export { maskProxyUrl } from "./proxy-vars.js";
+
+import { type CheckResult, type DoctorContext, fail, ok, skip, warn } from "./types.js";
 
 /**
  * HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) and its effect: no request at all, files resolve from the
@@ -33,8 +31,9 @@ export async function checkOffline(ctx: DoctorContext): Promise<CheckResult> {
  * @example await checkProxy(ctx) // { id: "network.proxy", message: "HTTPS_PROXY=http://proxy:3128 ..." }
  */
 export async function checkProxy(ctx: DoctorContext): Promise<CheckResult> {
-  const p = proxySettingsFromEnv(ctx.env);
-  if (!p) return ok("network.proxy", "no proxy variables set (direct connections)", { proxy: null });
+  const p = readProxyVars(ctx.env);
+  if (!p.httpProxy && !p.httpsProxy && !p.noProxy)
+    return ok("network.proxy", "no proxy variables set (direct connections)", { proxy: null });
   const parts: string[] = [];
   if (p.httpsProxy) parts.push(`https_proxy=${maskProxyUrl(p.httpsProxy)}`);
   if (p.httpProxy) parts.push(`http_proxy=${maskProxyUrl(p.httpProxy)}`);
