@@ -20,8 +20,11 @@ export async function checkDotEnv(ctx: DoctorContext): Promise<CheckResult> {
   try {
     vars = parseEnv(text) as Record<string, string>;
   } catch {}
-  const tokenVars = [HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HUGGINGFACE_TOKEN].filter(
-    (v) => (vars[v] ?? "").trim() !== "",
+  // The Hub's own variables, and any other variable whose value looks like a Hub token
+  // (HUGGINGFACEHUB_API_TOKEN of LangChain, HF_API_KEY, ...).
+  const names = new Set<string>([HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HUGGINGFACE_TOKEN]);
+  const tokenVars = Object.keys(vars).filter(
+    (k) => (names.has(k) && (vars[k] ?? "").trim() !== "") || /hf_[A-Za-z0-9]{30,}/.test(vars[k] ?? ""),
   );
   const git = await checkEnvFileIgnored(path, ctx.env, ctx.cwd);
   const data = {

@@ -52,7 +52,13 @@ export function execBounded(
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code: timedOut || code === null ? -1 : code, stdout, stderr, timedOut, spawnError });
+      resolve({
+        code: timedOut || spawnError !== undefined || code === null ? -1 : code,
+        stdout,
+        stderr,
+        timedOut,
+        spawnError,
+      });
     });
     child.stdin?.on("error", () => {});
     child.stdin?.end(options.input ?? "");

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { maskToken } from "../auth/mask-token.js";
+import { fromTokenFile } from "../auth/providers.js";
 import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
 import { parseStoredTokens } from "../auth/stored-tokens-ini.js";
 import { describeRole, type WhoAmI, whoami } from "../auth/whoami.js";
@@ -21,6 +22,17 @@ export async function checkTokenSource(ctx: DoctorContext): Promise<CheckResult>
     return fail("token.source", `cannot look up the token: ${(e as Error).message}`, "hf auth login --force");
   }
   if (all.length === 0) {
+    // listTokenSources skips a token file it cannot read; every real command would fail on it.
+    try {
+      await fromTokenFile(ctx.config.tokenPath)();
+    } catch (e) {
+      const err = e as HfError;
+      if (err?.code === "HF_CONFIG") {
+        return fail("token.source", err.message, err.remedy, {
+          data: { found: false, path: ctx.config.tokenPath },
+        });
+      }
+    }
     return warn(
       "token.source",
       "no token found (anonymous requests: private and gated repos are not reachable)",

@@ -48,3 +48,15 @@ describe("checkDotEnv", () => {
     expect((await checkDotEnv(sb.ctx())).status).toBe("ok");
   });
 });
+
+describe("checkDotEnv with other variable names", () => {
+  it("any variable whose value looks like a Hub token counts (HUGGINGFACEHUB_API_TOKEN)", async () => {
+    sb.git(["init", "-q"]);
+    await sb.write(".env", `OPENAI_KEY=sk-x\nHUGGINGFACEHUB_API_TOKEN=${TOKEN}\n`);
+    const r = await checkDotEnv(sb.ctx());
+    expect(r).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("holds HUGGINGFACEHUB_API_TOKEN"),
+    });
+  });
+});

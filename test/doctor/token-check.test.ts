@@ -44,6 +44,13 @@ describe("checkTokenSource", () => {
     noToken(JSON.stringify(r));
   });
 
+  it("a token file that exists but cannot be read fails (every command would), with its remedy", async () => {
+    const r = await checkTokenSource(sb.ctx({ HF_TOKEN_PATH: sb.work }));
+    expect(r.status).toBe("fail");
+    expect(r.message).toContain(`Cannot read the token file ${sb.work}`);
+    expect(r.remedy).toBeTruthy();
+  });
+
   it("ok with one source; HF_HUB_DISABLE_IMPLICIT_TOKEN is called out", async () => {
     await saveToken(DEMO_TOKENS.alice);
     expect((await checkTokenSource(sb.ctx())).status).toBe("ok");
