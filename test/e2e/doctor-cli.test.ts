@@ -75,6 +75,15 @@ describe("hf doctor (built CLI against the demo Hub)", () => {
     noRawToken(r.stdout);
   });
 
+  it("README example: hf doctor acme/tiny-dataset --repo-type dataset --format json", async () => {
+    const r = await runHf(["doctor", "acme/tiny-dataset", "--repo-type", "dataset", "--format", "json"], {
+      env: env({ HF_TOKEN: DEMO_TOKENS.alice }),
+      cwd: sb.work,
+    });
+    const checks = JSON.parse(r.stdout).checks as { id: string; status: string }[];
+    expect(checks.filter((c) => c.id.startsWith("repo.")).map((c) => c.status)).toEqual(["ok", "ok", "ok"]);
+  });
+
   it("a bad --repo-type or repo id is a usage error (exit 2)", async () => {
     const a = await runHf(["doctor", "acme/x", "--repo-type", "nope"], { env: env(), cwd: sb.work });
     expect(a.code).toBe(2);

@@ -69,6 +69,22 @@ describe("--env-file", () => {
     expect(r.stderr).toContain(`Add this line to ${repo}/.gitignore: /.env`);
     expect(r.stderr).not.toContain(TOKEN);
 
+    // README example: hf --env-file .env download acme/tiny-model (the endpoint comes from the file).
+    const { createHubServer } = await import("../../src/server/index.js");
+    const hub = await createHubServer({ demo: true });
+    try {
+      await sb.write(`${repo}/.env`, `HF_ENDPOINT=${hub.url}\n`);
+      const d = await runHf(["--env-file", ".env", "download", "acme/tiny-model", "config.json"], {
+        env: sb.env,
+        cwd: repo,
+      });
+      expect(d.code).toBe(0);
+      expect(d.stdout.trim()).toMatch(/config\.json$/);
+      expect(d.stderr).toContain("Warning: .env is inside a git work tree");
+    } finally {
+      await hub.close();
+    }
+
     await sb.write(`${repo}/.gitignore`, "/.env\n");
     const quiet = await runHf(["--env-file", ".env", "env"], { env: sb.env, cwd: repo });
     expect(quiet.stderr).toBe("");
