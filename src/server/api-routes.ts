@@ -10,7 +10,7 @@ import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo
 import type { Commit, FileEntry, Repo, Token } from "./store.js";
 
 const TYPES: Record<string, RepoType> = { models: "model", datasets: "dataset", spaces: "space" };
-const ACTIONS = new Set(["revision", "tree", "paths-info", "refs", "auth-check"]);
+const ACTIONS = new Set(["revision", "tree", "paths-info", "refs", "auth-check", "user-access-request"]);
 
 /** Returns false when the path is not an API route this module knows (the caller answers 404). */
 export async function handleApi(call: Call, state: ServerState): Promise<boolean> {
@@ -44,7 +44,11 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
     (action === "refs" && args.length === 0 && m === "GET") ||
     (action === "auth-check" &&
       (args.length === 0 || (args.length === 1 && args[0] === "write")) &&
-      m === "GET");
+      m === "GET") ||
+    (action === "user-access-request" &&
+      args.length === 1 &&
+      ((m === "GET" && ["pending", "accepted", "rejected"].includes(args[0] as string)) ||
+        (m === "POST" && (args[0] === "handle" || args[0] === "grant"))));
   if (!known) return false;
 
   const repo = state.store.findRepo(type, id);
@@ -67,6 +71,9 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
       return true;
     case "refs":
       refs(call, repo);
+      return true;
+    case "user-access-request":
+      await accessRequests(call, repo, args[0] as string, state);
       return true;
     default:
       authCheck(call, repo, args[0] === "write", state);
@@ -325,4 +332,52 @@ function authCheck(call: Call, repo: Repo, write: boolean, state: ServerState): 
   if (access === "gated") gatedRepo(call, repo);
   else if (access === "not-found") repoNotFound(call);
   else sendJson(call.res, 200, {});
+}
+
+/**
+ * The gated-repo admin API of HfApi (list_pending_access_requests, accept/reject/cancel_access_request,
+ * grant_access): `GET .../user-access-request/{pending|accepted|rejected}`, `POST .../handle`
+ * `{"user","status"}` and `POST .../grant` `{"user"}`. Needs write access to the repo.
+ */
+async function accessRequests(call: Call, repo: Repo, what: string, state: ServerState): Promise<void> {
+  const body = call.method === "POST" ? parseBody(call.req, await readBody(call.req)) : {};
+  if (!state.store.canWrite(repo, call.token)) {
+    if (!call.token) repoNotFound(call);
+    else
+      sendError(
+        call.res,
+        403,
+        `You don't have the rights to manage access requests of ${repo.type} ${repo.id}`,
+      );
+    return;
+  }
+  if (!repo.gated) {
+    sendError(call.res, 400, `${repo.type} ${repo.id} is not gated`);
+    return;
+  }
+  if (call.method === "GET") {
+    const set = what === "pending" ? repo.pending : what === "accepted" ? repo.grants : repo.rejected;
+    const list = [...set].map((name) => {
+      const u = state.store.users.get(name);
+      return {
+        user: { user: name, fullname: u?.fullname ?? name, email: u?.email, type: "user" },
+        status: what,
+        timestamp: repo.requestTimes.get(name) ?? repo.createdAt,
+      };
+    });
+    sendJson(call.res, 200, list);
+    return;
+  }
+  const user = typeof body.user === "string" ? body.user : "";
+  if (!state.store.users.has(user)) {
+    sendError(call.res, 404, `User ${user || "(missing)"} not found`);
+    return;
+  }
+  const status = what === "grant" ? "accepted" : body.status;
+  if (status !== "accepted" && status !== "rejected" && status !== "pending") {
+    sendError(call.res, 400, 'status must be "accepted", "rejected" or "pending"');
+    return;
+  }
+  state.store.setAccess(repo, user, status);
+  sendJson(call.res, 200, {});
 }

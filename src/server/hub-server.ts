@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RepoType } from "../common/repo.js";
+import { isRepoType, type RepoType } from "../common/repo.js";
 import { handleApi } from "./api-routes.js";
 import { BlobStore } from "./blob-store.js";
 import { type Call, CdnSigner, type ServerState } from "./context.js";
@@ -17,7 +17,7 @@ import { DEMO_FIXTURE } from "./demo-fixture.js";
 import { FaultList, STATUS_FAULTS } from "./faults.js";
 import { handleCdn, handleResolve } from "./file-routes.js";
 import { loadFixtureFile, validateFixture } from "./fixture.js";
-import { sendError, sendJson } from "./http-util.js";
+import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
 import { OAuthState } from "./oauth.js";
 import { HubStore } from "./store.js";
 import type {
@@ -46,6 +46,10 @@ export interface HubServer {
   fault(spec: FaultSpec): void;
   addRepo(spec: RepoSpec): { id: string; commits: string[] };
   approveDeviceCode(userCode: string, userName: string): void;
+  /** `user` asks for access to a gated repo: granted at once if gating is `auto`, else pending. */
+  requestAccess(repoId: string, user: string, type?: RepoType): "accepted" | "pending";
+  /** Sets a user's access to a gated repo directly. */
+  setAccess(repoId: string, user: string, status: "accepted" | "rejected" | "pending", type?: RepoType): void;
   denyDeviceCode(userCode: string): void;
   close(): Promise<void>;
 }
@@ -223,6 +227,8 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
       await oauth.token(call);
     } else if (a === "device" && segments.length === 1 && (call.method === "GET" || call.method === "HEAD")) {
       oauth.page(call);
+    } else if (a === "_hubkit" && b === "gated" && segments[2] === "request" && call.method === "POST") {
+      await requestAccessHttp(call);
     } else if (a === "_hubkit" && b === "device" && segments.length === 3 && call.method === "POST") {
       if (segments[2] === "approve") await oauth.decideHttp(call, true);
       else if (segments[2] === "deny") await oauth.decideHttp(call, false);
@@ -230,6 +236,21 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     } else if (!handleResolve(call, state)) {
       unknown(call);
     }
+  }
+
+  /** `POST /_hubkit/gated/request {"repo","user","type"?}`: the "request access" button of the website. */
+  async function requestAccessHttp(call: Call): Promise<void> {
+    const body = parseBody(call.req, await readBody(call.req));
+    const type = typeof body.type === "string" && isRepoType(body.type) ? body.type : "model";
+    const repo = store.findRepo(type, String(body.repo ?? ""));
+    const user = String(body.user ?? "");
+    if (!repo?.gated || !store.users.has(user)) {
+      sendJson(call.res, 400, {
+        error: "hubkit serve: expected {repo (a gated repo), user (a known user), type?}",
+      });
+      return;
+    }
+    sendJson(call.res, 200, { status: store.requestAccess(repo, user) });
   }
 
   function unknown(call: Call): void {
@@ -254,6 +275,11 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     throw e;
   }
 
+  const mustFind = (id: string, type: RepoType) => {
+    const repo = store.findRepo(type, id);
+    if (!repo) throw new Error(`hubkit serve: no ${type} repo '${id}'`);
+    return repo;
+  };
   let closed: Promise<void> | undefined;
   const repoSummary = () =>
     [...store.repos.values()].map((r) => ({ id: r.id, type: r.type, private: r.private, gated: r.gated }));
@@ -279,6 +305,17 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     },
     approveDeviceCode(userCode: string, userName: string) {
       oauth.decide(userCode, userName, true);
+    },
+    requestAccess(repoId: string, user: string, type: RepoType = "model") {
+      return store.requestAccess(mustFind(repoId, type), user);
+    },
+    setAccess(
+      repoId: string,
+      user: string,
+      status: "accepted" | "rejected" | "pending",
+      type: RepoType = "model",
+    ) {
+      store.setAccess(mustFind(repoId, type), user, status);
     },
     denyDeviceCode(userCode: string) {
       oauth.decide(userCode, undefined, false);

@@ -70,6 +70,9 @@ export interface Repo {
   owner: string;
   grants: Set<string>;
   pending: Set<string>;
+  rejected: Set<string>;
+  /** When each user's access request last changed (ISO). */
+  requestTimes: Map<string, string>;
   commits: Commit[];
   branches: Map<string, number>;
   tags: Map<string, number>;
@@ -170,6 +173,8 @@ export class HubStore {
       owner: spec.owner ?? (spec.id.includes("/") ? (spec.id.split("/")[0] as string) : "unknown"),
       grants: new Set(spec.grants ?? []),
       pending: new Set(spec.pending ?? []),
+      rejected: new Set(),
+      requestTimes: new Map(),
       commits: [],
       branches: new Map(),
       tags: new Map(),
@@ -220,7 +225,6 @@ export class HubStore {
     const n = repo.commits.length;
     const at = (i: number) => (i < 0 ? n + i : i);
     for (const [name, i] of Object.entries(spec.branches ?? { main: -1 })) repo.branches.set(name, at(i));
-    if (!repo.branches.has("main") && spec.branches === undefined) repo.branches.set("main", n - 1);
     for (const [name, i] of Object.entries(spec.tags ?? {})) repo.tags.set(name, at(i));
     for (const [name, i] of Object.entries(spec.pullRequests ?? {})) repo.pullRequests.set(name, at(i));
     this.repos.set(repoKey(type, spec.id), repo);
@@ -326,6 +330,27 @@ export class HubStore {
     if (!token || !this.isMember(token.user, repo.owner)) return false;
     if (token.role === "read") return false;
     return token.role !== "fineGrained" || token.scopes.includes("repo.write");
+  }
+
+  /**
+   * A user asks for access to a gated repo: granted at once when gating is `auto`, else pending
+   * until someone handles it (as on huggingface.co).
+   */
+  requestAccess(repo: Repo, user: string): "accepted" | "pending" {
+    if (repo.grants.has(user)) return "accepted";
+    return this.setAccess(repo, user, repo.gated === "auto" ? "accepted" : "pending") as
+      | "accepted"
+      | "pending";
+  }
+
+  /** Moves a user's access request to a status (`accepted` grants access). */
+  setAccess(repo: Repo, user: string, status: "accepted" | "rejected" | "pending"): string {
+    repo.grants.delete(user);
+    repo.pending.delete(user);
+    repo.rejected.delete(user);
+    (status === "accepted" ? repo.grants : status === "rejected" ? repo.rejected : repo.pending).add(user);
+    repo.requestTimes.set(user, new Date().toISOString());
+    return status;
   }
 
   /** Which users (and their tokens) exist, for `hf serve` output and `hub.users`. */

@@ -197,6 +197,29 @@ print(json.dumps({"snap": sorted(os.listdir(os.path.join(snap, "data"))), "tree"
     });
   });
 
+  test("HfApi's gated-repo admin calls: list pending, accept, then the requester downloads", async () => {
+    hub.addRepo({
+      id: "bob/gated",
+      owner: "bob",
+      gated: "manual",
+      commits: [{ files: { "w.txt": { content: "w" } } }],
+    });
+    hub.requestAccess("bob/gated", "alice");
+    const out = await py(
+      `${CATCH}
+api = hh.HfApi(token=${JSON.stringify(DEMO_TOKENS.bob)})
+alice = ${JSON.stringify(DEMO_TOKENS.alice)}
+before = attempt(lambda: hh.hf_hub_download("bob/gated", "w.txt", token=alice))
+pending = [r.username for r in api.list_pending_access_requests("bob/gated")]
+api.accept_access_request("bob/gated", "alice")
+accepted = [r.username for r in api.list_accepted_access_requests("bob/gated")]
+after = attempt(lambda: hh.hf_hub_download("bob/gated", "w.txt", token=alice))
+print(json.dumps({"before": before, "pending": pending, "accepted": accepted, "after": after}))`,
+      env(),
+    );
+    expect(out).toEqual({ before: "GatedRepoError", pending: ["alice"], accepted: ["alice"], after: "ok" });
+  });
+
   test("the device-code login of Python's `hf auth login`, approved on the server; the refresh on next use", async () => {
     const home = join(root, "oauth-home");
     const child = spawn(

@@ -238,6 +238,52 @@ describe("auth-check and gated access", () => {
     expect(file.status).toBe(200);
   });
 
+  test("access requests: manual gating leaves a request pending (its own message), auto grants at once", async () => {
+    hub.addRepo({
+      id: "acme/gated-manual",
+      owner: "bob",
+      gated: "manual",
+      commits: [{ files: { "a.txt": { content: "a" } } }],
+    });
+    hub.addRepo({
+      id: "acme/gated-auto",
+      owner: "bob",
+      gated: "auto",
+      commits: [{ files: { "a.txt": { content: "a" } } }],
+    });
+    expect(hub.requestAccess("acme/gated-manual", "alice")).toBe("pending");
+    const pending = await get(`${hub.url}/acme/gated-manual/resolve/main/a.txt`, { headers: alice });
+    expect([pending.status, pending.headers.get("x-error-code")]).toEqual([403, "GatedRepo"]);
+    expect(pending.headers.get("x-error-message")).toContain("awaiting a review");
+    // HfApi's admin endpoints, as the owner (bob, with a write token).
+    const list = await get(`${hub.url}/api/models/acme/gated-manual/user-access-request/pending`, {
+      headers: bob,
+    });
+    expect(
+      ((await list.json()) as { user: { user: string }; status: string }[]).map((r) => r.user.user),
+    ).toEqual(["alice"]);
+    const handle = await get(`${hub.url}/api/models/acme/gated-manual/user-access-request/handle`, {
+      method: "POST",
+      headers: { ...bob, "Content-Type": "application/json" },
+      body: JSON.stringify({ user: "alice", status: "accepted" }),
+    });
+    expect(handle.status).toBe(200);
+    expect((await get(`${hub.url}/acme/gated-manual/resolve/main/a.txt`, { headers: alice })).status).toBe(
+      200,
+    );
+    expect(
+      (await get(`${hub.url}/api/models/acme/gated-manual/user-access-request/pending`, { headers: alice }))
+        .status,
+    ).toBe(403);
+    const viaHttp = await get(`${hub.url}/_hubkit/gated/request`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ repo: "acme/gated-auto", user: "alice" }),
+    });
+    expect(await viaHttp.json()).toEqual({ status: "accepted" });
+    expect((await get(`${hub.url}/acme/gated-auto/resolve/main/a.txt`, { headers: alice })).status).toBe(200);
+  });
+
   test("auth-check/write needs a write token of a member", async () => {
     expect(
       (await get(`${hub.url}/api/models/acme/tiny-model/auth-check/write`, { headers: bob })).status,
