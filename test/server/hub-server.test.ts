@@ -390,6 +390,30 @@ describe("resolve and the CDN", () => {
     expect((await get(`${hub.url}/acme/tiny-dataset/resolve/main/data/test.csv`)).status).toBe(401);
   });
 
+  test("odd file names (as Python quotes them) and refs/pr/N, encoded or not", async () => {
+    const { commits } = hub.addRepo({
+      id: "acme/odd",
+      commits: [
+        { files: { "naïve é.txt": { content: "u" }, "data/train file#1?.csv": { content: "c" } } },
+        { files: { "pr.txt": { content: "pr" } } },
+      ],
+      branches: { main: 0, "feature/x": 1 },
+      pullRequests: { "1": 1 },
+    });
+    expect(await (await get(`${hub.url}/acme/odd/resolve/main/na%C3%AFve%20%C3%A9.txt`)).text()).toBe("u");
+    expect(await (await get(`${hub.url}/acme/odd/resolve/main/data/train%20file%231%3F.csv`)).text()).toBe(
+      "c",
+    );
+    for (const rev of ["refs%2Fpr%2F1", "refs/pr/1", "feature%2Fx"]) {
+      const res = await get(`${hub.url}/acme/odd/resolve/${rev}/pr.txt`);
+      expect([res.status, res.headers.get("x-repo-commit")], rev).toEqual([200, commits[1]]);
+    }
+    const tree = (await json("/api/models/acme/odd/tree/refs%2Fpr%2F1")).body;
+    expect(tree.map((e: { path: string }) => e.path)).toContain("pr.txt");
+    const prs = (await json("/api/models/acme/odd/refs?include_prs=true")).body.pullRequests;
+    expect(prs).toEqual([{ name: "1", ref: "refs/pr/1", targetCommit: commits[1] }]);
+  });
+
   test("private repo files: the owner reads them; others get RepoNotFound", async () => {
     expect(
       (await get(`${hub.url}/alice/private-notes/resolve/main/notes.txt`, { headers: alice })).status,
