@@ -262,6 +262,12 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
 
   const hubServer = createServer(handler("hub"));
   const cdnServer = createServer(handler("cdn"));
+  for (const s of [hubServer, cdnServer]) {
+    // Node closes idle keep-alive sockets after 5 s; a client reusing one at that instant sees
+    // "server disconnected". Real load balancers keep them about a minute.
+    s.keepAliveTimeout = 65_000;
+    s.headersTimeout = 66_000;
+  }
   try {
     const port = await listen(hubServer, host, options.port ?? 0);
     state.hubUrl = hostUrl(host, port);
