@@ -255,10 +255,16 @@ function buildPlan(
   for (const repo of scan.repos) {
     for (const rev of repo.revisions) {
       if (goingRevisions.has(rev)) continue;
-      for (const f of rev.files) if (!selectedFiles.has(f)) retained.add(f.blobPath);
+      for (const f of rev.files) if (!selectedFiles.has(f)) retained.add(f.blobId);
     }
   }
-  const blobs = new Map<string, number>();
+  // blobId -> [path to unlink, or undefined for a plain snapshot file gone with its snapshot, size]
+  const blobs = new Map<string, [string | undefined, number]>();
+  const goes = (f: CachedFileInfo) => {
+    if (retained.has(f.blobId) || blobs.has(f.blobId)) return;
+    const p = f.blobPath;
+    blobs.set(f.blobId, [p === f.filePath ? undefined : p, f.size]);
+  };
   const paths: CachePlan["paths"] = {
     files: [],
     snapshots: [],
@@ -281,10 +287,7 @@ function buildPlan(
     for (const rev of revs) {
       paths.snapshots.push(rev.snapshotPath);
       for (const ref of rev.refs) paths.refs.push(join(repo.repoPath, "refs", ...ref.split("/")));
-      for (const f of rev.files) {
-        if (!retained.has(f.blobPath) && f.blobPath !== f.filePath) blobs.set(f.blobPath, f.size);
-        else if (f.blobPath === f.filePath) blobs.set(`\0${f.filePath}`, f.size); // counted, gone with the snapshot
-      }
+      for (const f of rev.files) goes(f);
     }
     if (entireRepo) {
       paths.refs.push(join(repo.repoPath, "refs"));
@@ -293,14 +296,12 @@ function buildPlan(
   }
   for (const f of files) {
     paths.files.push(f.file.filePath);
-    if (retained.has(f.file.blobPath)) continue;
-    if (f.file.blobPath !== f.file.filePath) blobs.set(f.file.blobPath, f.file.size);
-    else blobs.set(`\0${f.file.filePath}`, f.file.size);
+    goes(f.file);
   }
   let freedBytes = 0;
-  for (const [p, size] of blobs) {
+  for (const [p, size] of blobs.values()) {
     freedBytes += size;
-    if (!p.startsWith("\0")) paths.blobs.push(p);
+    if (p !== undefined) paths.blobs.push(p);
   }
   for (const f of incomplete) {
     paths.incomplete.push(f.path);
