@@ -115,11 +115,22 @@ export function writeBody(res: ServerResponse, src: BodySource, fault: FaultSpec
     const body = readChunks(src, src.start, src.start + n - 1);
     if (Buffer.isBuffer(body)) res.write(body, () => setImmediate(after));
     else {
-      body.on("data", (c) => res.write(c));
+      // Cut (or fall silent) only once every byte written has been flushed to the socket.
+      let unflushed = 0;
+      let ended = false;
+      const check = () => {
+        if (ended && unflushed === 0) setImmediate(after);
+      };
+      body.on("data", (c) => {
+        unflushed++;
+        res.write(c, () => {
+          unflushed--;
+          check();
+        });
+      });
       body.on("end", () => {
-        // Let the bytes reach the socket before cutting it.
-        if (res.writableLength === 0) setImmediate(after);
-        else res.once("drain", () => setImmediate(after));
+        ended = true;
+        check();
       });
     }
     return;

@@ -54,6 +54,12 @@ test("a body fault on an LFS resolve path applies to the CDN download it redirec
   expect(cut.body.length).toBe(65536);
   const again = await raw(hub.cdnUrl, loc.pathname + loc.search);
   expect(again.body.length).toBe(DEMO_MODEL_SIZE);
+  // Several read chunks before the cut (file streamed in 256 KiB pieces).
+  hub.fault({ path: MODEL, kind: "reset", afterBytes: 3_000_000 });
+  const late = await raw(hub.cdnUrl, loc.pathname + loc.search);
+  expect([late.aborted, late.body.length]).toEqual([true, 3_000_000]);
+  hub.fault({ path: MODEL, kind: "stall", afterBytes: 1_000_000 });
+  await expect(raw(hub.cdnUrl, loc.pathname + loc.search, { timeoutMs: 400 })).rejects.toThrow(/timed out/);
 });
 
 test("ignore-range: a 200 with the whole body to a Range request", async () => {
