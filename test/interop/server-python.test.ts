@@ -257,6 +257,35 @@ print(json.dumps({"before": before, "pending": pending, "accepted": accepted, "a
     ]);
   });
 
+  test("the Python `hf auth login` CLI (agent mode: device code), approved over HTTP", async () => {
+    const child = spawn(join(PYTHON_BIN, "hf"), ["auth", "login", "--format", "agent"], {
+      env: { PATH: process.env.PATH ?? "", ...env() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stderr.resume();
+    const exited = new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    const code = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no user code printed: ${stdout}`)), 20_000);
+      child.stdout.setEncoding("utf8").on("data", (d) => {
+        stdout += d;
+        const m = /enter the code ([A-Z]{4}-[A-Z]{4})/.exec(stdout);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1] as string);
+        }
+      });
+    });
+    const approve = await fetch(`${hub.url}/_hubkit/device/approve`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ user_code: code, user: "bob" }),
+    });
+    expect(approve.status).toBe(200);
+    expect(await exited).toBe(0);
+    expect(stdout).toContain("logged in as bob (token saved as 'oauth-bob')");
+  });
+
   test("the Python CLIs: `hf auth whoami` and `hf download`", async () => {
     const whoami = await runProcess(join(PYTHON_BIN, "hf"), ["auth", "whoami"], {
       env: env(DEMO_TOKENS.bob),
