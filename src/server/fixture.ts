@@ -144,11 +144,22 @@ function check(v: Json): void {
     str(o.fullname, `${f}.fullname`, true);
     strArray(o.members, `${f}.members`);
   });
+  const users = new Set(((v.users ?? []) as Record<string, Json>[]).map((u) => u.name as string));
+  const known = (list: Json, field: string) => {
+    ((list ?? []) as string[]).forEach((name, j) => {
+      if (!users.has(name)) fail(`${field}[${j}]`, `'${name}' is not one of the users`);
+    });
+  };
+  ((v.orgs ?? []) as Record<string, Json>[]).forEach((o, i) => {
+    known(o.members, `orgs[${i}].members`);
+  });
   const ids = new Set<string>();
   ((v.repos ?? []) as Json[]).forEach((r, i) => {
     const f = `repos[${i}]`;
     if (!isObject(r)) fail(f, "expected an object");
     checkRepo(r, f);
+    known(r.grants, `${f}.grants`);
+    known(r.pending, `${f}.pending`);
     const key = `${r.type ?? "model"}:${r.id}`;
     if (ids.has(key)) fail(`${f}.id`, `duplicate repo '${r.id}'`);
     ids.add(key);

@@ -118,6 +118,10 @@ test("malformed fixtures name the file and the field", async () => {
     [{ repos: [{ id: "a/b", commits: [{ files: { x: { content: "a", base64: "" } } }] }] }, /exactly one/],
     [{ repos: [{ id: "a/b", branches: { main: 3 } }] }, /repos\[0\]\.branches\["main"\]/],
     [
+      { repos: [{ id: "a/b", gated: "manual", grants: ["ghost"] }] },
+      /repos\[0\]\.grants\[0\]: 'ghost' is not one of the users/,
+    ],
+    [
       { repos: [{ id: "a/b", commits: [{ files: { x: { file: "../../etc/passwd" } } }] }] },
       /inside the data dir/,
     ],
