@@ -1,5 +1,4 @@
 import { open, readFile, stat, unlink } from "node:fs/promises";
-import { setTimeout as sleep } from "node:timers/promises";
 import { LockTimeoutError } from "../errors.js";
 
 /**
@@ -46,6 +45,8 @@ export async function withLockFile<T>(
     await unlink(path).catch(() => {});
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function isStale(path: string, staleMs: number): Promise<boolean> {
   try {

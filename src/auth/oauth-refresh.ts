@@ -2,12 +2,10 @@ import type { HubConfig } from "../config/index.js";
 import { withLockFile } from "./lock-file.js";
 import { OAuthError } from "./oauth-error.js";
 import type { OAuthPost } from "./oauth-http.js";
+import { OAUTH_RECHECK_INTERVAL, OAUTH_REFRESH_MARGIN } from "./refresh-constants.js";
 import { readStoredTokensFull, readTokenFile, saveToken, writeSecret } from "./token-store.js";
 
-/** Refresh this long before expiry (Python `_OAUTH_REFRESH_MARGIN`, 1 day), seconds. */
-export const OAUTH_REFRESH_MARGIN = 86_400;
-/** Look again at most this often in a long-running process (Python `_OAUTH_RECHECK_INTERVAL`), seconds. */
-export const OAUTH_RECHECK_INTERVAL = 300;
+export { OAUTH_RECHECK_INTERVAL, OAUTH_REFRESH_MARGIN };
 /** How long to wait for another process's refresh (Python: `WeakFileLock(..., timeout=30)`), ms. */
 export const OAUTH_LOCK_TIMEOUT_MS = 30_000;
 

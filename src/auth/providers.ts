@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import type { Env } from "../config/index.js";
 import { HfConfigError } from "../errors.js";
 
@@ -91,8 +91,12 @@ export function fromTokenFile(path: string): TokenProvider {
   return async () => {
     let raw: string;
     try {
-      raw = await readFile(path, "utf8");
+      // Synchronous on purpose: a file of a few bytes, read on every `hf auth token` start-up, where
+      // the promise API's file-handle machinery and a thrown ENOENT cost more than the read.
+      if (!statSync(path, { throwIfNoEntry: false })) throw new ProviderMiss(path);
+      raw = readFileSync(path, "utf8");
     } catch (e) {
+      if (e instanceof ProviderMiss) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") throw new ProviderMiss(path);
       throw new HfConfigError(`Cannot read the token file ${path}: ${code ?? (e as Error).message}`, {

@@ -1,6 +1,5 @@
 import type { HubConfig } from "../config/index.js";
 import { HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HUGGINGFACE_TOKEN } from "../config/index.js";
-import { refreshIfNeeded } from "./oauth-refresh.js";
 import {
   chain,
   cleanToken,
@@ -12,9 +11,11 @@ import {
   type TokenResult,
   type TokenSource,
 } from "./providers.js";
+import { isRefreshDue } from "./refresh-check.js";
+import { OAUTH_RECHECK_INTERVAL } from "./refresh-constants.js";
 import { tokenCacheGeneration } from "./token-cache.js";
 
-export { cleanToken, type TokenResult, type TokenSource } from "./providers.js";
+export { chain, cleanToken, type TokenResult, type TokenSource } from "./providers.js";
 export { clearTokenCache } from "./token-cache.js";
 
 export interface ResolveTokenOptions {
@@ -70,7 +71,8 @@ export function tokenChain(
 // Per-process memo of implicit lookups (no explicit argument), keyed by config and the inputs that
 // decide the answer. Concurrent callers share one in-flight promise. Login, logout and switch clear
 // it (`clearTokenCache`) because they change the files.
-const memo = new WeakMap<HubConfig, Map<string, Promise<TokenResult | undefined>>>();
+// Entries expire after OAUTH_RECHECK_INTERVAL so a long-running process still refreshes OAuth tokens.
+const memo = new WeakMap<HubConfig, Map<string, { at: number; pending: Promise<TokenResult | undefined> }>>();
 
 function memoKey(config: HubConfig): string {
   const e = config.env;
@@ -113,14 +115,17 @@ export function resolveToken(
     memo.set(config, byKey);
   }
   const key = memoKey(config);
-  let pending = byKey.get(key);
-  if (!pending) {
-    const map = byKey;
-    pending = lookup(config, onWarning);
-    map.set(key, pending);
-    // A failed lookup is not remembered: the next caller tries again.
-    pending.catch(() => map.delete(key));
-  }
+  const now = Date.now();
+  const hit = byKey.get(key);
+  if (hit && now - hit.at < OAUTH_RECHECK_INTERVAL * 1000) return hit.pending;
+  const map = byKey;
+  const pending = lookup(config, onWarning);
+  const entry = { at: now, pending };
+  map.set(key, entry);
+  // A failed lookup is not remembered: the next caller tries again.
+  pending.catch(() => {
+    if (map.get(key) === entry) map.delete(key);
+  });
   return pending;
 }
 
@@ -129,7 +134,9 @@ async function lookup(
   onWarning: ((message: string) => void) | undefined,
 ): Promise<TokenResult | undefined> {
   const found = await chain(...tokenChain(config, undefined, onWarning));
-  if (found?.source.kind === "file") {
+  // The refresh code (lock file, HTTP client) is loaded only when an OAuth token is due.
+  if (found?.source.kind === "file" && isRefreshDue(found.token, config)) {
+    const { refreshIfNeeded } = await import("./oauth-refresh.js");
     const token = await refreshIfNeeded(found.token, config, onWarning);
     return { token, source: found.source };
   }

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { chmod, mkdir, open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { HubConfig } from "../config/index.js";
 import { HfConfigError, HfUsageError } from "../errors.js";
@@ -35,7 +35,8 @@ export interface StoredToken {
 export async function writeSecret(path: string, content: string): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  // Unique enough with O_EXCL ("wx"); not node:crypto, which would cost `hf auth token` start-up time.
+  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const fh = await open(tmp, "wx", 0o600);
   try {
     await fh.writeFile(content, "utf8");
@@ -59,7 +60,8 @@ export async function writeSecret(path: string, content: string): Promise<void> 
 /** The token file's token (cleaned), or undefined when missing/empty. */
 export async function readTokenFile(config: HubConfig): Promise<string | undefined> {
   try {
-    return cleanToken(await readFile(config.tokenPath, "utf8"));
+    if (!statSync(config.tokenPath, { throwIfNoEntry: false })) return undefined;
+    return cleanToken(readFileSync(config.tokenPath, "utf8"));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
@@ -78,7 +80,9 @@ export async function readStoredTokensFull(
 ): Promise<StoredTokenSections> {
   let text: string;
   try {
-    text = await readFile(config.storedTokensPath, "utf8");
+    // Sync, like the token file (providers.ts): tiny, and read by every token lookup.
+    if (!statSync(config.storedTokensPath, { throwIfNoEntry: false })) return new Map();
+    text = readFileSync(config.storedTokensPath, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return new Map();

@@ -13,7 +13,7 @@ import type { CliContext } from "../../context.js";
  * @example hf auth token   # hf_****...
  */
 export async function runToken(ctx: CliContext): Promise<void> {
-  const r = await resolveToken({ onWarning: (m) => ctx.out.warn(m) }, ctx.config);
+  const r = await resolveToken({ token: true, onWarning: (m) => ctx.out.warn(m) }, ctx.config);
   if (!r) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
   // Written raw, on purpose: Output would redact it.
   ctx.out.stdout.write(`${r.token}\n`);
