@@ -41,6 +41,23 @@ await build({
   },
   logLevel: "warning",
 });
+// `hf auth token` start-up path as ONE self-contained file (no shared chunks to resolve and load):
+// dist/cli.js imports it for that exact command (src/cli/commands/auth/token-fast.ts,
+// bench/auth-cold-start.mjs).
+await build({
+  absWorkingDir: root,
+  entryPoints: { "auth-token": "src/cli/commands/auth/token-fast.ts" },
+  outdir: outRel,
+  bundle: true,
+  splitting: false,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minifySyntax: true,
+  legalComments: "none",
+  define: { __HUBKIT_VERSION__: JSON.stringify(pkg.version) },
+  logLevel: "warning",
+});
 chmodSync(join(out, "cli.js"), 0o755);
 chmodSync(join(out, "huggingface-cli.js"), 0o755);
 
