@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -105,6 +105,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       python.push(time(py, ["cache", "ls"], env).ms);
     }
     const sameRows = warmNode.stdout.split("\n").length === warmPy.stdout.split("\n").length;
+    const load = loadavg()[0].toFixed(2);
     const mn = median(node);
     const mp = median(python);
     const date = new Date().toISOString().slice(0, 10);
@@ -113,7 +114,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       "",
       `Cache: ${repos} repos x ${files} files (${repos * files} symlinks to small blobs; every 10th repo has a detached`,
       `second revision), generated in ${(genMs / 1000).toFixed(1)} s. ${runs} interleaved runs after one warm-up each;`,
-      `machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}. Same output row count: ${sameRows ? "yes" : "NO"}.`,
+      `machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}, load average ${load} (shared machine). Same output row count: ${sameRows ? "yes" : "NO"}.`,
       "",
       "| command | median (ms) | min (ms) | max (ms) | runs (ms) |",
       "|---|---:|---:|---:|---|",
