@@ -65,7 +65,9 @@ function once(s) {
 for (const s of subjects) once(s);
 const times = subjects.map(() => []);
 for (let round = 0; round < N; round++) {
-  subjects.forEach((s, k) => times[k].push(once(s)));
+  subjects.forEach((s, k) => {
+    times[k].push(once(s));
+  });
 }
 rmSync(home, { recursive: true, force: true });
 
