@@ -1,8 +1,9 @@
-import { promises as fsp } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { etagOf, MAIN, makeCache, OLD, standardRepos, tempDir } from "../cache/make-cache.js";
-import { runHf } from "../helpers/cli.js";
+import { CLI, runHf } from "../helpers/cli.js";
 
 let dir: string;
 let cache: string;
@@ -181,6 +182,47 @@ describe("hf cache rm", () => {
     const none = await runHf(["delete-cache"], { env });
     expect(none.code).toBe(2);
   });
+});
+
+/** Runs the CLI on a real pseudo-terminal (util-linux `script`), answering `answer` to the prompt. */
+function onTty(args: string[], answer: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(" ");
+    const child = spawn("script", ["-qec", cmd, "/dev/null"], {
+      env: { PATH: process.env.PATH ?? "", HOME: dir, NO_COLOR: "1", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    let answered = false;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no prompt within 20 s: ${out}`));
+    }, 20_000);
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      if (!answered && out.includes("Proceed with deletion?")) {
+        answered = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, out });
+    });
+  });
+}
+
+describe.runIf(existsSync("/usr/bin/script"))("hf cache rm on a terminal", () => {
+  it("asks; 'n' deletes nothing (exit 1), 'y' deletes", async () => {
+    let r = await onTty(["cache", "rm", "model/org/model1"], "n");
+    expect(r.out).toContain("About to delete 1 repo(s) totalling 3.0K.");
+    expect(r.code).toBe(1);
+    expect(await exists(folders["org/model1"]!)).toBe(true);
+    r = await onTty(["cache", "rm", "model/org/model1"], "y");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("✓ Deleted 1 repo(s) and 2 revision(s); freed 3.0K.");
+    expect(await exists(folders["org/model1"]!)).toBe(false);
+  }, 60_000);
 });
 
 describe("hf cache prune", () => {
