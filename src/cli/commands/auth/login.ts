@@ -200,6 +200,8 @@ async function report(ctx: CliContext, r: LoginResult): Promise<void> {
       git_helpers: r.gitHelpers ?? null,
       shadowed_by: env ? envName(env) : null,
     });
+  } else if (out.format === "quiet") {
+    out.result(r.info.name);
   } else {
     out.result(
       `Login successful: logged in as ${r.info.name} (token '${r.tokenName}'${r.role ? `, role ${r.role}` : ""}).`,
