@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { verifyRevision } from "../../../cache/verify.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
@@ -118,6 +118,9 @@ export function createCommand(ctx: CliContext): Command {
     .option("--local-dir <dir>", "verify a folder made by 'hf download --local-dir' instead")
     .option("--fail-on-missing-files", "also fail when files of the revision were never downloaded")
     .option("--fail-on-extra-files", "also fail on files with no known checksum")
+    .addOption(
+      new Option("--token <token>", "accepted for Python compatibility; verify is offline").hideHelp(),
+    )
     .addHelpText(
       "after",
       [
