@@ -114,7 +114,6 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
 async function deviceLogin(ctx: CliContext): Promise<void> {
   const { out } = ctx;
   const json = out.format === "json";
-  const startedAt = Date.now();
   try {
     const tokens = await runDeviceFlow({
       config: ctx.config,
@@ -140,8 +139,9 @@ async function deviceLogin(ctx: CliContext): Promise<void> {
       },
     });
     if (!json) out.stdout.write("\n");
+    // Python's `_save_oauth_token`: `int(time.time()) + expires_in`, taken when the token arrives.
     const expiresAt =
-      tokens.expiresIn !== undefined ? Math.floor(startedAt / 1000) + tokens.expiresIn : undefined;
+      tokens.expiresIn !== undefined ? Math.floor(Date.now() / 1000) + tokens.expiresIn : undefined;
     const result = await loginWithToken(ctx.config, tokens.access_token, {
       refreshToken: tokens.refresh_token,
       expiresAt,
