@@ -53,7 +53,8 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  minifySyntax: true,
+  // Fewer bytes to read and parse on every `$(hf auth token)`.
+  minify: true,
   legalComments: "none",
   define: { __HUBKIT_VERSION__: JSON.stringify(pkg.version) },
   logLevel: "warning",
