@@ -38,8 +38,12 @@ const env = {
   NO_COLOR: "1",
 };
 
+// The floor for any ESM program: node's module loader alone (an empty .mjs file).
+const emptyEsm = join(home, "empty.mjs");
+writeFileSync(emptyEsm, "");
 const subjects = [
   { name: "bare node (`node -e 0`)", cmd: process.execPath, args: ["-e", "0"] },
+  { name: "empty ES module (`node empty.mjs`, for reference)", cmd: process.execPath, args: [emptyEsm] },
   { name: "hubkit `hf auth token`", cmd: process.execPath, args: [cli, "auth", "token"], expect: TOKEN },
 ];
 if (existsSync(pyHf)) {
@@ -98,5 +102,5 @@ const table = lines.join("\n");
 mkdirSync(join(here, "results"), { recursive: true });
 writeFileSync(join(here, "results", `auth-cold-start-${date}.md`), table);
 console.log(table);
-const ratio = medians[1] / base;
+const ratio = medians[2] / base;
 if (ratio > 1.3) console.error(`hubkit is ${ratio.toFixed(2)}x bare node (target 1.3x)`);
