@@ -1,11 +1,13 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
-import { CLI, runHf } from "../helpers/cli.js";
+import { CLI, ROOT, runHf } from "../helpers/cli.js";
+
+const LEGACY_CLI = join(ROOT, "dist", "huggingface-cli.js");
 
 // The built CLI (npm run build) against the local Hub's demo fixture, with a temp HF_HOME per test.
 let hub: HubServer;
@@ -181,6 +183,21 @@ describe("hf auth login --token / whoami / list / switch / token / logout", () =
     const again = await hf(["auth", "logout"]);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain("Not logged in!");
+  });
+
+  it("a token file that cannot be read stops with an error naming it; HF_HUB_DISABLE_IMPLICIT_TOKEN does not hide the token from `hf auth token`", async () => {
+    await mkdir(tokenPath(), { recursive: true });
+    const r = await hf(["auth", "token"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Cannot read the token file ${tokenPath()}: EISDIR`);
+    expect(r.stdout).toBe("");
+    await rm(tokenPath(), { recursive: true });
+    await hf(["auth", "login", "--token", DEMO_TOKENS.alice]);
+    const t = await hf(["auth", "token"], { HF_HUB_DISABLE_IMPLICIT_TOKEN: "1" });
+    expect(t.stdout).toBe(`${DEMO_TOKENS.alice}\n`);
+    const legacy = await runHf(["whoami", "-q"], { env, bin: LEGACY_CLI });
+    expect(legacy.stdout).toBe("alice\n");
+    expect(legacy.stderr).toContain("use 'hf auth whoami'");
   });
 
   it("usage errors exit 2", async () => {
