@@ -117,3 +117,16 @@ describe("resolveToken order", () => {
     expect(list.map((r) => r.source.kind)).toEqual(["env", "file"]);
   });
 });
+
+describe("git credential helpers", () => {
+  it("credentialFields describes the endpoint as git expects; a missing git binary means no helper", async () => {
+    const { approveGitCredential, credentialFields } = await import("../../src/auth/git-credential.js");
+    expect(credentialFields("http://127.0.0.1:8080")).toBe("protocol=http\nhost=127.0.0.1:8080\n");
+    expect(credentialFields("https://mirror.example/hub/")).toBe(
+      "protocol=https\nhost=mirror.example\npath=hub\n",
+    );
+    expect(
+      await approveGitCredential("http://127.0.0.1:1", "hf_x", { env: {}, git: "/nonexistent/git" }),
+    ).toEqual([]);
+  });
+});
