@@ -87,7 +87,14 @@ export async function approveGitCredential(
   token: string,
   options: GitOptions,
 ): Promise<string[]> {
-  const helpers = await listCredentialHelpers(options);
+  let helpers: string[];
+  try {
+    helpers = await listCredentialHelpers(options);
+  } catch (e) {
+    // No git on this machine: nothing can store the credential (Python raises here, mid-login).
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
   if (helpers.length === 0) return helpers;
   const r = await runGit(
     ["credential", "approve"],
