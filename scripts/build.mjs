@@ -64,7 +64,13 @@ chmodSync(join(out, "huggingface-cli.js"), 0o755);
 
 const tsc = spawnSync(
   process.execPath,
-  [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", join(out, "types")],
+  [
+    join(root, "node_modules/typescript/bin/tsc"),
+    "-p",
+    "tsconfig.build.json",
+    "--outDir",
+    join(out, "types"),
+  ],
   {
     cwd: root,
     stdio: "inherit",

@@ -267,8 +267,20 @@ function configureCommand(cmd: Command, options: RunCliOptions): void {
 }
 
 function isCommanderError(e: unknown): e is { code: string; exitCode: number; message: string } {
-  return typeof (e as { code?: unknown })?.code === "string" && (e as { code: string }).code.startsWith("commander.");
+  return (
+    typeof (e as { code?: unknown })?.code === "string" &&
+    (e as { code: string }).code.startsWith("commander.")
+  );
 }
+
+const TRACE_WORTHY = new Set<string>([
+  "HF_NETWORK",
+  "HF_TIMEOUT",
+  "HF_SERVER_ERROR",
+  "HF_HTTP_ERROR",
+  "HF_IO",
+  "HF_CACHE",
+]);
 
 /** Prints one `Error:` line (and a `Hint:`), a stack only with HF_DEBUG=1; returns the exit code. */
 export function reportError(e: unknown, out: Output, debug: boolean): number {
@@ -284,7 +296,9 @@ export function reportError(e: unknown, out: Output, debug: boolean): number {
     out.error(e.message);
     if (e.remedy) out.hint(e.remedy);
     if (debug && e.stack) out.stderr.write(`${e.stack}\n`);
-    else if (e.code !== "HF_USAGE") out.hint("set HF_DEBUG=1 for the full trace");
+    // A trace helps only where the cause lies below the message (network, server, I/O); for
+    // user-level errors (not logged in, gated, not found, usage) the remedy is the whole story.
+    else if (TRACE_WORTHY.has(e.code)) out.hint("set HF_DEBUG=1 for the full trace");
     return e.exitCode;
   }
   const err = e as NodeJS.ErrnoException;
