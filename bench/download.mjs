@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// Downloads side by side against the local Hub (createHubServer, loopback, same disk): one big LFS
+// file (BENCH_BIG_MB, default 2048 MiB) and a 2,000-file snapshot, with this CLI, the Python client
+// (.venv-py/bin/hf, HF_HUB_DISABLE_XET=1) and curl (the single-file ceiling: one GET of the CDN URL).
+// Reports MB/s, ratios and peak RSS (/usr/bin/time -v when present, else /proc VmHWM sampling) and
+// writes bench/results/download-<date>.md.
+//
+//   npm run build && node bench/download.mjs        (BENCH_BIG_MB=512 for a quicker run)
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { createHubServer } = await import(join(root, "dist", "index.js"));
+const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2048);
+const MANY = Number(process.env.BENCH_MANY_FILES ?? 2000);
+const PY_HF = join(root, ".venv-py", "bin", "hf");
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+const work = mkdtempSync(join(tmpdir(), "hubkit-bench-dl-"));
+const manyFiles = {};
+for (let i = 0; i < MANY; i++) manyFiles[`data/${String(i).padStart(4, "0")}.txt`] = { content: `file ${i}\n`.repeat(8) };
+const hub = await createHubServer({
+  dataDir: join(work, "data"),
+  fixture: {
+    users: [],
+    repos: [
+      {
+        id: "bench/big",
+        type: "model",
+        commits: [{ message: "big", files: { "big.bin": { generate: { size: BIG_MB * 1024 * 1024, seed: "bench" }, lfs: true } } }],
+      },
+      { id: "bench/many", type: "model", commits: [{ message: "many", files: manyFiles }] },
+    ],
+  },
+});
+
+/** Runs a command; returns { ms, rssMiB, code }. */
+function measure(cmd, args, env) {
+  return new Promise((resolve) => {
+    const full = TIME ? [TIME, ["-v", cmd, ...args]] : [cmd, args];
+    const t = process.hrtime.bigint();
+    const child = spawn(full[0], full[1], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    let hwm = 0;
+    child.stderr.on("data", (d) => (err += d));
+    const sampler = TIME
+      ? undefined
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+            if (m) hwm = Math.max(hwm, Number(m[1]));
+          } catch {}
+        }, 20);
+    child.on("close", (code) => {
+      if (sampler) clearInterval(sampler);
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+      const kb = m ? Number(m[1]) : hwm;
+      if (code !== 0) console.error(`${cmd} ${args.join(" ")} exited ${code}\n${err.slice(-2000)}`);
+      resolve({ ms, rssMiB: kb / 1024, code });
+    });
+  });
+}
+
+function freshEnv(name) {
+  const home = join(work, name);
+  rmSync(home, { recursive: true, force: true });
+  return {
+    HF_HOME: home,
+    HF_ENDPOINT: hub.url,
+    HF_HUB_DISABLE_PROGRESS_BARS: "1",
+    HF_HUB_DISABLE_TELEMETRY: "1",
+    HF_HUB_DISABLE_UPDATE_CHECK: "1",
+    HF_HUB_DISABLE_XET: "1",
+    NO_COLOR: "1",
+  };
+}
+
+const rows = [];
+const bigBytes = BIG_MB * 1024 * 1024;
+const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
+
+// The CDN URL for curl: the HEAD's off-Hub Location.
+const head = await fetch(`${hub.url}/bench/big/resolve/main/big.bin`, { method: "HEAD", redirect: "manual" });
+const cdnUrl = head.headers.get("location");
+// Warm the server's generated blob (the first request may build it).
+await measure("curl", ["-s", "-o", "/dev/null", cdnUrl], {});
+
+const cli = join(root, "dist", "cli.js");
+const big = {
+  curl: await measure("curl", ["-s", "-o", join(work, "curl.bin"), cdnUrl], {}),
+  hubkit: await measure(process.execPath, [cli, "download", "bench/big", "big.bin"], freshEnv("h1")),
+  python: existsSync(PY_HF) ? await measure(PY_HF, ["download", "bench/big", "big.bin"], freshEnv("p1")) : undefined,
+};
+rmSync(join(work, "curl.bin"), { force: true });
+rmSync(join(work, "h1"), { recursive: true, force: true });
+rmSync(join(work, "p1"), { recursive: true, force: true });
+const many = {
+  hubkit: await measure(process.execPath, [cli, "download", "bench/many"], freshEnv("h2")),
+  python: existsSync(PY_HF) ? await measure(PY_HF, ["download", "bench/many"], freshEnv("p2")) : undefined,
+};
+const manyBytes = Object.values(manyFiles).reduce((s, f) => s + Buffer.byteLength(f.content), 0);
+
+const fmt = (x) => x.toFixed(x >= 100 ? 0 : 1);
+for (const [tool, r] of Object.entries(big)) {
+  if (!r) continue;
+  rows.push(`| ${BIG_MB} MiB LFS file | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(mbps(bigBytes, r.ms))} MB/s | ${fmt(r.rssMiB)} MiB | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`);
+}
+for (const [tool, r] of Object.entries(many)) {
+  if (!r) continue;
+  rows.push(`| ${MANY}-file snapshot | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(MANY / (r.ms / 1000))} files/s | ${fmt(r.rssMiB)} MiB | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`);
+}
+const ratio = (a, b) => (a && b ? (b.ms / a.ms).toFixed(2) : "n/a");
+const date = new Date().toISOString().slice(0, 10);
+const md = `# Downloads: hubkit vs Python huggingface_hub vs curl (${date})
+
+Local Hub (createHubServer) on loopback, CDN on 127.0.0.2, one run each, fresh cache per run.
+Machine: ${process.platform} ${process.arch}, node ${process.version}. Big file: ${BIG_MB} MiB; snapshot: ${MANY} files (${manyBytes} bytes).
+Peak RSS: ${TIME ? "/usr/bin/time -v" : "VmHWM sampled from /proc"}.
+
+| case | tool | time | speed | peak RSS | result |
+|---|---|---|---|---|---|
+${rows.join("\n")}
+
+Ratios (higher is better for hubkit):
+- big file, hubkit vs curl: ${ratio(big.hubkit, big.curl)}x (target >= 0.9)
+- big file, hubkit vs Python: ${ratio(big.hubkit, big.python)}x (target >= 1.5)
+- snapshot, hubkit vs Python: ${ratio(many.hubkit, many.python)}x (target >= 2)
+
+Command: \`BENCH_BIG_MB=${BIG_MB} node bench/download.mjs\`
+`;
+mkdirSync(join(root, "bench", "results"), { recursive: true });
+writeFileSync(join(root, "bench", "results", `download-${date}.md`), md);
+console.log(md);
+await hub.close();
+rmSync(work, { recursive: true, force: true });
