@@ -116,6 +116,7 @@ function diskFull(e: unknown, o: FetchBlobOptions, written: number): DiskFullErr
 }
 
 const WRITE_BATCH = 1 << 20;
+const MAX_INFLIGHT = 4;
 
 /**
  * Downloads `url` into the partial file, resuming from what is already there when that is safe,
@@ -230,12 +231,12 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
     let progressed = false;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
-    const flush = async () => {
-      if (pendingBytes === 0) return;
-      const bufs = pending;
-      const n = pendingBytes;
-      pending = [];
-      pendingBytes = 0;
+    // Writes are chained (in order) and overlap with reading the socket: up to MAX_INFLIGHT batches
+    // may be queued before reading waits. A failed write stops the chain, so no hole is ever left
+    // behind a later write; the next attempt restarts from the partial file's real size.
+    let chain: Promise<void> = Promise.resolve();
+    let inflight = 0;
+    const writeBatch = async (bufs: Buffer[], n: number) => {
       let done = 0;
       while (done < n) {
         const { bytesWritten } = await fh.writev(
@@ -247,20 +248,35 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
       }
       for (const b of bufs) hasher.update(b);
       progressed = true;
+      inflight--;
       o.onProgress?.({ type: "bytes", filename: o.filename, delta: n, downloaded: position, size: o.size });
+    };
+    const flush = async (wait: boolean) => {
+      if (pendingBytes > 0) {
+        const bufs = pending;
+        const n = pendingBytes;
+        pending = [];
+        pendingBytes = 0;
+        inflight++;
+        chain = chain.then(() => writeBatch(bufs, n));
+        // Marked handled now; the rejection still surfaces when the chain is awaited.
+        chain.catch(() => undefined);
+      }
+      if (wait || inflight >= MAX_INFLIGHT) await chain;
     };
     let bodyError: unknown;
     try {
       for await (const chunk of res.body) {
         pending.push(chunk as Buffer);
         pendingBytes += (chunk as Buffer).byteLength;
-        if (pendingBytes >= WRITE_BATCH) await flush();
+        if (pendingBytes >= WRITE_BATCH) await flush(false);
       }
-      await flush();
+      await flush(true);
     } catch (e) {
       bodyError = e;
       // keep what arrived intact: it is valid data at its offset
-      if ((e as NodeJS.ErrnoException).code !== "ENOSPC") await flush().catch(() => undefined);
+      if ((e as NodeJS.ErrnoException).code !== "ENOSPC") await flush(true).catch(() => undefined);
+      else await chain.catch(() => undefined);
     } finally {
       await fh.close().catch(() => undefined);
     }

@@ -30,7 +30,9 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
     token = r?.token;
     if (r) {
       tokenSource =
-        r.source.kind === "argument" ? (o.tokenSourceLabel ?? "token argument") : describeTokenSource(r.source);
+        r.source.kind === "argument"
+          ? (o.tokenSourceLabel ?? "token argument")
+          : describeTokenSource(r.source);
     }
   }
   return { config, client: createHubClient({ config, token, tokenSource }), repoType, cacheDir };
