@@ -65,6 +65,12 @@ describe("hf download (in process)", () => {
     expect(JSON.parse((await hf(["download", "acme/tiny", "--json"])).stdout)).toEqual({ path: snap });
     expect((await hf(["download", "-q", "acme/tiny"], { tty: true })).stdout).toBe(`${snap}\n`);
   });
+  it("draws progress bars on stderr on a TTY and still prints the path", async () => {
+    const r = await hf(["download", "acme/tiny", "--force-download"], { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("✓ Downloaded");
+    expect(r.stderr).toMatch(/Fetching 4 files|w\.bin|100%/);
+  });
   it("--dry-run lists files, sizes and what is cached", async () => {
     const r = await hf(["download", "acme/tiny", "--dry-run", "--json"]);
     expect(JSON.parse(r.stdout)).toContainEqual({ file: "w.bin", size: "5.0K", cached: true });

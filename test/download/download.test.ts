@@ -273,7 +273,12 @@ describe("resume and faults", () => {
       res.writeHead(429, { "retry-after": "0" }).end();
       return true;
     };
-    const p = await downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false });
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: false,
+    });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     expect(hub.requests.filter((r) => r.host === "cdn").map((r) => r.status)).toEqual([429, 200]);
   }, 10_000);
@@ -305,7 +310,9 @@ describe("resume and faults", () => {
   it("a full disk (ENOSPC) is a DiskFullError and the partial file is kept", async () => {
     await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
     await fsp.symlink("/dev/full", `${blob()}.incomplete`);
-    await expect(downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false })).rejects.toMatchObject({
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false }),
+    ).rejects.toMatchObject({
       code: "HF_DISK_FULL",
       remedy: expect.stringContaining("free some disk space"),
     });

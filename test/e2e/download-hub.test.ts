@@ -65,6 +65,21 @@ describe("downloads from the local Hub", () => {
     expect(hub.requests).toEqual([]);
   });
 
+  it("the README's library example works as written", async () => {
+    const config = cfg();
+    const path = await downloadFile({ repoId: "acme/tiny-model", filename: "config.json", config });
+    let dots = 0;
+    const { path: folder, commit } = await snapshotDownload({
+      repoId: "acme/tiny-model",
+      include: ["*.json"],
+      config,
+      onProgress: (e) => e.type === "bytes" && dots++,
+    });
+    expect(path).toBe(join(folder, "config.json"));
+    expect(folder.endsWith(commit)).toBe(true);
+    expect(dots).toBeGreaterThan(0);
+  });
+
   it("branch, tag and commit revisions land in the snapshot of the resolved commit", async () => {
     const config = cfg();
     const dev = await snapshotDownload({ repoId: "acme/tiny-model", revision: "dev", config, token: false });
