@@ -21,7 +21,8 @@ const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 const work = mkdtempSync(join(tmpdir(), "hubkit-bench-dl-"));
 const manyFiles = {};
-for (let i = 0; i < MANY; i++) manyFiles[`data/${String(i).padStart(4, "0")}.txt`] = { content: `file ${i}\n`.repeat(8) };
+for (let i = 0; i < MANY; i++)
+  manyFiles[`data/${String(i).padStart(4, "0")}.txt`] = { content: `file ${i}\n`.repeat(8) };
 const hub = await createHubServer({
   dataDir: join(work, "data"),
   fixture: {
@@ -30,7 +31,12 @@ const hub = await createHubServer({
       {
         id: "bench/big",
         type: "model",
-        commits: [{ message: "big", files: { "big.bin": { generate: { size: BIG_MB * 1024 * 1024, seed: "bench" }, lfs: true } } }],
+        commits: [
+          {
+            message: "big",
+            files: { "big.bin": { generate: { size: BIG_MB * 1024 * 1024, seed: "bench" }, lfs: true } },
+          },
+        ],
       },
       { id: "bench/many", type: "model", commits: [{ message: "many", files: manyFiles }] },
     ],
@@ -96,7 +102,9 @@ const cli = join(root, "dist", "cli.js");
 const big = {
   curl: await measure("curl", ["-s", "-o", join(work, "curl.bin"), cdnUrl], {}),
   hubkit: await measure(process.execPath, [cli, "download", "bench/big", "big.bin"], freshEnv("h1")),
-  python: existsSync(PY_HF) ? await measure(PY_HF, ["download", "bench/big", "big.bin"], freshEnv("p1")) : undefined,
+  python: existsSync(PY_HF)
+    ? await measure(PY_HF, ["download", "bench/big", "big.bin"], freshEnv("p1"))
+    : undefined,
 };
 rmSync(join(work, "curl.bin"), { force: true });
 rmSync(join(work, "h1"), { recursive: true, force: true });
@@ -110,11 +118,15 @@ const manyBytes = Object.values(manyFiles).reduce((s, f) => s + Buffer.byteLengt
 const fmt = (x) => x.toFixed(x >= 100 ? 0 : 1);
 for (const [tool, r] of Object.entries(big)) {
   if (!r) continue;
-  rows.push(`| ${BIG_MB} MiB LFS file | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(mbps(bigBytes, r.ms))} MB/s | ${fmt(r.rssMiB)} MiB | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`);
+  rows.push(
+    `| ${BIG_MB} MiB LFS file | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(mbps(bigBytes, r.ms))} MB/s | ${fmt(r.rssMiB)} MiB | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`,
+  );
 }
 for (const [tool, r] of Object.entries(many)) {
   if (!r) continue;
-  rows.push(`| ${MANY}-file snapshot | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(MANY / (r.ms / 1000))} files/s | ${fmt(r.rssMiB)} MiB | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`);
+  rows.push(
+    `| ${MANY}-file snapshot | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(MANY / (r.ms / 1000))} files/s | ${fmt(r.rssMiB)} MiB | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`,
+  );
 }
 const ratio = (a, b) => (a && b ? (b.ms / a.ms).toFixed(2) : "n/a");
 const date = new Date().toISOString().slice(0, 10);

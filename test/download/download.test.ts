@@ -194,7 +194,7 @@ describe("resume and faults", () => {
   it("a 200 answer to a Range request restarts from zero", async () => {
     await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
     await fsp.writeFile(`${blob()}.incomplete`, Buffer.alloc(1_000_000, 7));
-    hub.hook = (req, res, info) => {
+    hub.hook = (_req, res, info) => {
       if (info.host !== "cdn") return false;
       res.writeHead(200, { "content-length": String(big.length) });
       res.end(big);
@@ -211,7 +211,7 @@ describe("resume and faults", () => {
 
   it("a connection reset mid-body resumes from the bytes written", async () => {
     let n = 0;
-    hub.hook = (req, res, info) => {
+    hub.hook = (_req, res, info) => {
       if (info.host !== "cdn" || n++ > 0) return false;
       res.writeHead(200, { "content-length": String(big.length), etag: `"${sha256(big)}"` });
       res.write(big.subarray(0, 2_000_000), () => setTimeout(() => res.socket?.destroy(), 50));
@@ -232,7 +232,7 @@ describe("resume and faults", () => {
 
   it("a stalled body trips the watchdog and the retry completes", async () => {
     let n = 0;
-    hub.hook = (req, res, info) => {
+    hub.hook = (_req, res, info) => {
       if (info.host !== "cdn" || n++ > 0) return false;
       res.writeHead(200, { "content-length": String(big.length) });
       res.write(big.subarray(0, 1_000_000));
@@ -250,7 +250,7 @@ describe("resume and faults", () => {
   }, 15_000);
 
   it("content that changed on the server (wrong bytes) is never renamed into blobs/", async () => {
-    hub.hook = (req, res, info) => {
+    hub.hook = (_req, res, info) => {
       if (info.host !== "cdn") return false;
       const bad = Buffer.from(big);
       bad[5] = (bad[5] as number) ^ 1;
@@ -268,7 +268,7 @@ describe("resume and faults", () => {
 
   it("429 with Retry-After is waited for and retried", async () => {
     let n = 0;
-    hub.hook = (req, res, info) => {
+    hub.hook = (_req, res, info) => {
       if (info.host !== "cdn" || n++ > 0) return false;
       res.writeHead(429, { "retry-after": "0" }).end();
       return true;
@@ -322,7 +322,7 @@ describe("resume and faults", () => {
 
   it("5xx on the GET is retried", async () => {
     let n = 0;
-    hub.hook = (req, res, info) => {
+    hub.hook = (_req, res, info) => {
       if (info.host !== "cdn" || n++ > 0) return false;
       res.writeHead(500).end();
       return true;
