@@ -6,7 +6,7 @@
 // writes bench/results/download-<date>.md.
 //
 //   npm run build && node bench/download.mjs        (BENCH_BIG_MB=512 for a quicker run)
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -99,20 +99,56 @@ const cdnUrl = head.headers.get("location");
 await measure("curl", ["-s", "-o", "/dev/null", cdnUrl], {});
 
 const cli = join(root, "dist", "cli.js");
-const big = {
-  curl: await measure("curl", ["-s", "-o", join(work, "curl.bin"), cdnUrl], {}),
-  hubkit: await measure(process.execPath, [cli, "download", "bench/big", "big.bin"], freshEnv("h1")),
-  python: existsSync(PY_HF)
-    ? await measure(PY_HF, ["download", "bench/big", "big.bin"], freshEnv("p1"))
-    : undefined,
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v[v.length >> 1];
 };
-rmSync(join(work, "curl.bin"), { force: true });
-rmSync(join(work, "h1"), { recursive: true, force: true });
-rmSync(join(work, "p1"), { recursive: true, force: true });
-const many = {
-  hubkit: await measure(process.execPath, [cli, "download", "bench/many"], freshEnv("h2")),
-  python: existsSync(PY_HF) ? await measure(PY_HF, ["download", "bench/many"], freshEnv("p2")) : undefined,
+/**
+ * Runs each tool RUNS times in rotating order, deleting its output and calling sync(1) between runs,
+ * so no tool pays for another's dirty-page writeback; keeps the median time and the max RSS.
+ */
+async function compare(tools) {
+  const names = Object.keys(tools);
+  const results = Object.fromEntries(names.map((n) => [n, []]));
+  for (let run = 0; run < RUNS; run++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + run) % names.length];
+      const { cmd, args, env, out } = tools[name]();
+      spawnSync("sync");
+      results[name].push(await measure(cmd, args, env));
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      {
+        ms: median(results[n].map((r) => r.ms)),
+        rssMiB: Math.max(...results[n].map((r) => r.rssMiB)),
+        code: results[n].find((r) => r.code !== 0)?.code ?? 0,
+      },
+    ]),
+  );
+}
+const tool = (name, cmd, args) => () => {
+  const env = freshEnv(name);
+  return { cmd, args, env, out: env.HF_HOME };
 };
+const bigTools = {
+  curl: () => ({
+    cmd: "curl",
+    args: ["-s", "-o", join(work, "curl.bin"), cdnUrl],
+    env: {},
+    out: join(work, "curl.bin"),
+  }),
+  hubkit: tool("h1", process.execPath, [cli, "download", "bench/big", "big.bin"]),
+};
+if (existsSync(PY_HF)) bigTools.python = tool("p1", PY_HF, ["download", "bench/big", "big.bin"]);
+const big = await compare(bigTools);
+const manyTools = { hubkit: tool("h2", process.execPath, [cli, "download", "bench/many"]) };
+if (existsSync(PY_HF)) manyTools.python = tool("p2", PY_HF, ["download", "bench/many"]);
+const many = await compare(manyTools);
 const manyBytes = Object.values(manyFiles).reduce((s, f) => s + Buffer.byteLength(f.content), 0);
 
 const fmt = (x) => x.toFixed(x >= 100 ? 0 : 1);
@@ -132,7 +168,7 @@ const ratio = (a, b) => (a && b ? (b.ms / a.ms).toFixed(2) : "n/a");
 const date = new Date().toISOString().slice(0, 10);
 const md = `# Downloads: hubkit vs Python huggingface_hub vs curl (${date})
 
-Local Hub (createHubServer) on loopback, CDN on 127.0.0.2, one run each, fresh cache per run.
+Local Hub (createHubServer) on loopback, CDN on 127.0.0.2, median of ${RUNS} runs per tool (rotating order, sync between runs), fresh cache per run.
 Machine: ${process.platform} ${process.arch}, node ${process.version}. Big file: ${BIG_MB} MiB; snapshot: ${MANY} files (${manyBytes} bytes).
 Peak RSS: ${TIME ? "/usr/bin/time -v" : "VmHWM sampled from /proc"}.
 
@@ -145,7 +181,7 @@ Ratios (higher is better for hubkit):
 - big file, hubkit vs Python: ${ratio(big.hubkit, big.python)}x (target >= 1.5)
 - snapshot, hubkit vs Python: ${ratio(many.hubkit, many.python)}x (target >= 2)
 
-Command: \`BENCH_BIG_MB=${BIG_MB} node bench/download.mjs\`
+Command: \`BENCH_BIG_MB=${BIG_MB} BENCH_RUNS=${RUNS} node bench/download.mjs\`
 `;
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(join(root, "bench", "results", `download-${date}.md`), md);
