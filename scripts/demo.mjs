@@ -183,6 +183,14 @@ async function main() {
   await hf(["auth", "logout"]);
   await hf(["auth", "whoami"], { expect: 1 });
 
+  await settle();
+  const leaked = serverLog.filter((l) => l.startsWith("cdn ") && l.includes("[auth]")).length;
+  const cdnGets = serverLog.filter((l) => l.startsWith("cdn ")).length;
+  console.log(
+    `\nThe CDN host served ${cdnGets} request(s); it received ${leaked} request(s) carrying an Authorization header.`,
+  );
+  if (leaked) failures++;
+
   console.log(
     failures === 0
       ? bold("\nEvery step behaved as the guide says.")

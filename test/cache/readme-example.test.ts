@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, expect, it, vi } from "vitest";
-import { ROOT } from "../helpers/cli.js";
+import { readmeExample } from "../helpers/readme.js";
 import { commitOf, makeCache } from "./make-cache.js";
 
 const saved = { ...process.env };
@@ -11,15 +11,6 @@ afterEach(() => {
   process.env = { ...saved };
   vi.restoreAllMocks();
 });
-
-/** The README's `<!-- example: NAME -->` code block, importing from src/ instead of "hubkit". */
-async function readmeExample(name: string): Promise<string> {
-  const readme = await readFile(join(ROOT, "README.md"), "utf8");
-  const at = readme.indexOf(`<!-- example: ${name} -->`);
-  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (at < 0 || !m) throw new Error(`README example ${name} not found`);
-  return (m[1] as string).replace(/from "hubkit"/g, `from ${JSON.stringify(join(ROOT, "src", "index.js"))}`);
-}
 
 it("the README's cache example runs: lists, removes the dataset, prunes, verifies", async () => {
   const dir = await mkdtemp(join(tmpdir(), "hubkit-readme-cache-"));

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
-import { ROOT } from "../helpers/cli.js";
+import { readmeExample } from "../helpers/readme.js";
 import { sandbox } from "./helpers.js";
 
 let hub: HubServer;
@@ -19,15 +19,6 @@ afterEach(() => {
   process.chdir(cwd);
   vi.restoreAllMocks();
 });
-
-/** The README's `<!-- example: NAME -->` code block, importing from src/ instead of "hubkit". */
-async function readmeExample(name: string): Promise<string> {
-  const readme = await readFile(join(ROOT, "README.md"), "utf8");
-  const at = readme.indexOf(`<!-- example: ${name} -->`);
-  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (at < 0 || !m) throw new Error(`README example ${name} not found`);
-  return (m[1] as string).replace(/from "hubkit"/g, `from ${JSON.stringify(join(ROOT, "src", "index.js"))}`);
-}
 
 async function runExample(name: string, dir: string): Promise<void> {
   const file = join(dir, `${name}-example.ts`);

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, expect, it, vi } from "vitest";
-import { ROOT } from "../helpers/cli.js";
+import { readmeExample } from "../helpers/readme.js";
 import { type ScriptedServer, sendJson, startScriptedServer } from "./scripted-server.js";
 
 const TOKEN = "hf_readmeReadmeReadmeReadmeReadme0123";
@@ -16,15 +16,6 @@ afterEach(async () => {
   process.env = { ...saved };
   vi.restoreAllMocks();
 });
-
-/** The README's `<!-- example: NAME -->` code block, importing from src/ instead of "hubkit". */
-async function readmeExample(name: string): Promise<string> {
-  const readme = await readFile(join(ROOT, "README.md"), "utf8");
-  const at = readme.indexOf(`<!-- example: ${name} -->`);
-  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (at < 0 || !m) throw new Error(`README example ${name} not found`);
-  return (m[1] as string).replace(/from "hubkit"/g, `from ${JSON.stringify(join(ROOT, "src", "index.js"))}`);
-}
 
 it("the README's HTTP client example runs: whoami, then a HEAD stopped at the CDN redirect", async () => {
   cdn = await startScriptedServer((_q, res) => sendJson(res, 200, {}), "127.0.0.2");

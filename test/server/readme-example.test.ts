@@ -1,22 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, expect, it, vi } from "vitest";
-import { ROOT } from "../helpers/cli.js";
+import { readmeExample } from "../helpers/readme.js";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** The README's `<!-- example: NAME -->` code block, importing from src/ instead of "hubkit". */
-async function readmeExample(name: string): Promise<string> {
-  const readme = await readFile(join(ROOT, "README.md"), "utf8");
-  const at = readme.indexOf(`<!-- example: ${name} -->`);
-  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (at < 0 || !m) throw new Error(`README example ${name} not found`);
-  return (m[1] as string).replace(/from "hubkit"/g, `from ${JSON.stringify(join(ROOT, "src", "index.js"))}`);
-}
 
 it("the README's local Hub example runs: a fault, whoami, an LFS redirect to the CDN", async () => {
   const dir = await mkdtemp(join(tmpdir(), "hubkit-readme-server-"));
