@@ -83,6 +83,16 @@ describe("hf download (in process)", () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain("Cannot use both `--local-dir` and `--cache-dir` at the same time.");
   });
+  it("accepts hf:// URIs (type, @revision, path) and refuses --revision with one", async () => {
+    const r = await hf(["download", `hf://acme/tiny@${C1}/sub/b.txt`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(join(home, "hub", "models--acme--tiny", "snapshots", C1, "sub", "b.txt"));
+    const r2 = await hf(["download", "hf://acme/tiny", "--revision", "main"]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain("'--revision' cannot be used with an 'hf://' URI");
+    const r3 = await hf(["download", "hf://buckets/acme/b"]);
+    expect(r3.code).toBe(2);
+  });
   it("--offline makes no request", async () => {
     hub.requests.length = 0;
     const r = await hf(["download", "acme/tiny", "config.json", "--offline"]);

@@ -10,6 +10,8 @@ export interface DownloadCliOptions {
   repoId: string;
   files: string[];
   repoType: string;
+  /** Whether --repo-type was given explicitly (an error with an hf:// URI). */
+  repoTypeGiven?: boolean | undefined;
   revision?: string | undefined;
   include: string[];
   exclude: string[];
@@ -76,6 +78,43 @@ export function planDownload(o: Pick<DownloadCliOptions, "files" | "include" | "
   };
 }
 
+/**
+ * `hf://[models/|datasets/|spaces/]org/name[@revision][/path][/]` (Python's hf download accepts it
+ * in place of REPO_ID). Returns undefined for a plain repo id.
+ */
+export function parseHfUri(
+  value: string,
+):
+  | { repoId: string; repoType: RepoType; revision?: string | undefined; path?: string | undefined }
+  | undefined {
+  if (!value.startsWith("hf://")) return undefined;
+  let rest = value.slice("hf://".length);
+  let repoType: RepoType = "model";
+  const typed = /^(models|datasets|spaces|buckets)\//.exec(rest);
+  if (typed) {
+    if (typed[1] === "buckets") {
+      throw new HfUsageError("Buckets are not supported by `hf download`. Use `hf sync` instead.");
+    }
+    repoType = (typed[1] as string).slice(0, -1) as RepoType;
+    rest = rest.slice(typed[0].length);
+  }
+  const parts = rest.split("/");
+  if (parts.length < 2 || !parts[0] || !parts[1]) {
+    throw new HfUsageError(
+      `Invalid hf:// URI '${value}': expected hf://[datasets/]org/name[@revision][/path].`,
+    );
+  }
+  let name = parts[1];
+  let revision: string | undefined;
+  const at = name.indexOf("@");
+  if (at >= 0) {
+    revision = decodeURIComponent(name.slice(at + 1));
+    name = name.slice(0, at);
+  }
+  const path = parts.slice(2).join("/");
+  return { repoId: `${parts[0]}/${name}`, repoType, revision, path: path === "" ? undefined : path };
+}
+
 /** Progress bars on stderr (cli-progress multibar): one per file in flight plus a total. */
 async function createProgress(ctx: CliContext): Promise<{ onEvent(e: DownloadEvent): void; stop(): void }> {
   const { default: cliProgress } = await import("cli-progress");
@@ -134,6 +173,25 @@ async function createProgress(ctx: CliContext): Promise<{ onEvent(e: DownloadEve
 }
 
 export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void> {
+  const uri = parseHfUri(o.repoId);
+  if (uri) {
+    if (o.repoTypeGiven)
+      throw new HfUsageError(`'--repo-type' cannot be used with an 'hf://' URI ('${o.repoId}').`);
+    if (o.revision !== undefined)
+      throw new HfUsageError(`'--revision' cannot be used with an 'hf://' URI ('${o.repoId}').`);
+    if (uri.path !== undefined && o.files.length > 0) {
+      throw new HfUsageError(
+        `Cannot pass filenames together with a path in the 'hf://' URI ('${o.repoId}').`,
+      );
+    }
+    o = {
+      ...o,
+      repoId: uri.repoId,
+      repoType: uri.repoType,
+      revision: uri.revision,
+      files: uri.path !== undefined ? [uri.path] : o.files,
+    };
+  }
   if (o.localDir !== undefined && o.cacheDir !== undefined) {
     throw new HfUsageError(
       "Cannot use both `--local-dir` and `--cache-dir` at the same time. Use `--cache-dir` (or set the HF_HOME environment variable) for shared caching, or `--local-dir` for a one-off download to a specific directory.",
@@ -258,6 +316,7 @@ export function createCommand(ctx: CliContext): Command {
         repoId,
         files,
         repoType: (opts.type as string | undefined) ?? (opts.repoType as string),
+        repoTypeGiven: opts.type !== undefined || opts.repoType !== "model",
         revision: opts.revision as string | undefined,
         include: opts.include as string[],
         exclude: opts.exclude as string[],
