@@ -143,8 +143,16 @@ export async function writeRef(paths: RepoPaths, revision: string, commit: strin
  * rename), so a reader never sees a missing or half-made pointer.
  */
 export async function createRelativeSymlink(blob: string, pointer: string): Promise<void> {
-  await fsp.mkdir(dirname(pointer), { recursive: true });
   const target = relative(dirname(pointer), blob);
+  try {
+    // The common case, a new pointer: one syscall.
+    await fsp.symlink(target, pointer);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") await fsp.mkdir(dirname(pointer), { recursive: true });
+    else if (code !== "EEXIST") throw e;
+  }
   try {
     if ((await fsp.readlink(pointer)) === target) return;
   } catch {

@@ -10,6 +10,7 @@ import {
   readRef,
   repoFolderName,
   repoPaths,
+  shortRandomHex,
   writeRef,
 } from "../cache/layout.js";
 import { acquireLock } from "../cache/lock.js";
@@ -39,6 +40,22 @@ export function resolveUrl(
   filename: string,
 ): string {
   return `${endpoint}/${URL_PREFIX[repoType]}${repoId}/resolve/${quoteAll(revision)}/${quotePath(filename)}`;
+}
+
+/** Files up to this size skip the lock and the resumable partial (nothing worth resuming). */
+const SMALL_FILE = 1 << 20;
+
+/** mkdir -p once per call and folder (a snapshot creates thousands of files in a few folders). */
+async function mkdirOnce(ctx: DownloadContext, dir: string): Promise<void> {
+  if (ctx.madeDirs.has(dir)) return;
+  await fsp.mkdir(dir, { recursive: true });
+  ctx.madeDirs.add(dir);
+}
+async function tagOnce(ctx: DownloadContext): Promise<void> {
+  const key = `tag:${ctx.cacheDir}`;
+  if (ctx.madeDirs.has(key)) return;
+  await ensureCachedirTag(ctx.cacheDir);
+  ctx.madeDirs.add(key);
 }
 
 /** What a file task needs; shared by downloadFile and each snapshot worker. */
@@ -218,10 +235,36 @@ export async function downloadToCache(t: FileTask): Promise<string> {
   } catch (e) {
     throw new UnsafePathError(`The server gave ${t.filename} an unusable etag '${etag}'.`, { cause: e });
   }
-  await fsp.mkdir(paths.blobs, { recursive: true });
-  await fsp.mkdir(dirname(pointer), { recursive: true });
-  await ensureCachedirTag(ctx.cacheDir);
+  await mkdirOnce(ctx, paths.blobs);
+  await mkdirOnce(ctx, dirname(pointer));
+  await tagOnce(ctx);
   await writeRef(paths, t.revision, commit);
+
+  // Small files: no resume is worth a lock. Like Python, download to a process-unique
+  // `<etag>.<8hex>.incomplete`, verify, rename atomically (two racing writers rename identical,
+  // verified bytes), and delete the temp file on failure.
+  if (size !== undefined && size <= SMALL_FILE && (t.force || !(await exists(blob)))) {
+    const partial = `${blob}.${shortRandomHex()}.incomplete`;
+    try {
+      await fetchBlob({
+        client: ctx.client,
+        url,
+        etag,
+        size,
+        partialPath: partial,
+        destPath: blob,
+        filename: t.filename,
+        signal: t.signal,
+        onProgress: t.onProgress,
+        repo: { id: t.repoId, type: ctx.repoType },
+        retryDelayMs: t.retryDelayMs,
+      });
+    } finally {
+      await fsp.rm(partial, { force: true });
+    }
+    await createRelativeSymlink(blob, pointer);
+    return emitDone(pointer, false);
+  }
 
   const lock = await acquireLock(
     join(ctx.cacheDir, ".locks", repoFolderName(t.repoId, ctx.repoType), `${etag}.lock.hubkit`),

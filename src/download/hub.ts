@@ -12,6 +12,8 @@ export interface DownloadContext {
   client: HubClient;
   repoType: RepoType;
   cacheDir: string;
+  /** Folders already created during this call. */
+  madeDirs: Set<string>;
 }
 
 export async function createDownloadContext(o: CommonDownloadOptions): Promise<DownloadContext> {
@@ -21,7 +23,7 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
   // before symlink targets are computed.
   const rawCache = resolve(o.cacheDir ?? config.hubCache);
   const cacheDir = await fsp.realpath(rawCache).catch(() => rawCache);
-  if (o.client) return { config, client: o.client, repoType, cacheDir };
+  if (o.client) return { config, client: o.client, repoType, cacheDir, madeDirs: new Set() };
   let token: string | undefined;
   let tokenSource: string | undefined;
   // Offline sends nothing, so there is no token to look up (and no OAuth refresh to attempt).
@@ -35,7 +37,13 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
           : describeTokenSource(r.source);
     }
   }
-  return { config, client: createHubClient({ config, token, tokenSource }), repoType, cacheDir };
+  return {
+    config,
+    client: createHubClient({ config, token, tokenSource }),
+    repoType,
+    cacheDir,
+    madeDirs: new Set(),
+  };
 }
 
 /**
