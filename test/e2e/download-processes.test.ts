@@ -119,3 +119,63 @@ describe("many processes, one cache", () => {
     }
   }, 120_000);
 });
+
+describe("many processes against the local Hub (createHubServer)", () => {
+  it("8 concurrent CLIs share one cache; kill -9 during a slow download, then the re-run verifies", async () => {
+    const { createHubServer } = await import("../../src/server/index.js");
+    const server = await createHubServer({ demo: true });
+    const home = await fsp.mkdtemp(join(tmpdir(), "hubkit-conc2-"));
+    const e = { HF_HOME: home, HF_ENDPOINT: server.url, HF_HUB_DISABLE_PROGRESS_BARS: "1" };
+    try {
+      const { commits } = server.addRepo({
+        id: "acme/crashy",
+        type: "model",
+        commits: [
+          {
+            message: "big",
+            files: { "big.bin": { generate: { size: 16 << 20, seed: "crashy" }, lfs: true } },
+          },
+        ],
+      });
+      const runs = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          runProcess(process.execPath, [cli, "download", "-q", "acme/tiny-model"], {
+            env: e,
+            timeoutMs: 60_000,
+          }),
+        ),
+      );
+      for (const r of runs) expect(r.code).toBe(0);
+      const blobs = await fsp.readdir(join(home, "hub", "models--acme--tiny-model", "blobs"));
+      expect(blobs.filter((b) => b.includes("."))).toEqual([]);
+      expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
+
+      server.fault({ path: /big\.bin$/, kind: "slow", bytesPerSecond: 16 << 20, times: 100 });
+      const pointer = join(home, "hub", "models--acme--crashy", "snapshots", commits[0] as string, "big.bin");
+      for (let i = 0; i < 4; i++) {
+        const child = spawn(process.execPath, [cli, "download", "acme/crashy", "big.bin"], {
+          env: { PATH: process.env.PATH, ...e },
+          stdio: "ignore",
+        });
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        child.kill("SIGKILL");
+        await new Promise((r) => child.once("exit", r));
+        // never a corrupt file: the pointer is either absent or points at verified bytes
+        const seen = await fsp.readFile(pointer).catch(() => undefined);
+        if (seen) expect(sha256(seen)).toBe((await fsp.readlink(pointer)).split("/").pop());
+      }
+      server.reset();
+      const r = await runProcess(process.execPath, [cli, "download", "acme/crashy", "big.bin"], {
+        env: e,
+        timeoutMs: 60_000,
+      });
+      expect(r.code).toBe(0);
+      const content = await fsp.readFile(pointer);
+      expect(sha256(content)).toBe((await fsp.readlink(pointer)).split("/").pop());
+      expect(server.requests.some((q) => q.method === "GET" && q.range !== undefined)).toBe(true);
+    } finally {
+      await server.close();
+      await fsp.rm(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
