@@ -65,6 +65,28 @@ describe("downloads from the local Hub", () => {
     expect(hub.requests).toEqual([]);
   });
 
+  it("the README's shell examples work as written", async () => {
+    const lines = [
+      "download acme/tiny-model",
+      "download acme/tiny-model config.json",
+      "download acme/tiny-model --include *.json --exclude tokenizer*",
+      "download acme/tiny-dataset --repo-type dataset",
+      "download acme/tiny-model --revision v1.0",
+      "download acme/tiny-model --local-dir ./tiny",
+      "download acme/tiny-model --dry-run",
+      "download -q acme/tiny-model",
+    ];
+    for (const line of lines) {
+      const r = await runProcess(process.execPath, [cli, ...line.split(" ")], {
+        env: { HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_DISABLE_PROGRESS_BARS: "1" },
+        cwd: home,
+        timeoutMs: 30_000,
+      });
+      expect([line, r.code, r.stderr]).toEqual([line, 0, ""]);
+    }
+    await fsp.stat(join(home, "tiny", "config.json"));
+  });
+
   it("the README's library example works as written", async () => {
     const config = cfg();
     const path = await downloadFile({ repoId: "acme/tiny-model", filename: "config.json", config });
