@@ -49,8 +49,8 @@ export {
   switchToken,
 } from "./auth/token-store.js";
 export { describeRole, type WhoAmI, type WhoAmIOrg, whoami } from "./auth/whoami.js";
-export { repoFolderName, repoPaths } from "./cache/layout.js";
 export { formatSize, formatTimeSince, parseDuration, parseSize } from "./cache/format.js";
+export { repoFolderName, repoPaths } from "./cache/layout.js";
 export {
   type CachePlan,
   type DeletedKind,

@@ -93,9 +93,11 @@ describe("many processes, one cache", () => {
           env: { PATH: process.env.PATH, ...env(home) },
           stdio: "ignore",
         });
+        const exited = new Promise((r) => child.once("exit", r));
         await new Promise((r) => setTimeout(r, 80 + Math.random() * 300));
         child.kill("SIGKILL");
-        await new Promise((r) => child.once("exit", r));
+        // Listen before killing: a child that already finished must not leave this waiting forever.
+        await exited;
         try {
           const content = await fsp.readFile(pointer);
           expect(createHash("sha256").update(content).digest("hex")).toBe(sha256(BIG));
@@ -157,9 +159,10 @@ describe("many processes against the local Hub (createHubServer)", () => {
           env: { PATH: process.env.PATH, ...e },
           stdio: "ignore",
         });
+        const exited = new Promise((r) => child.once("exit", r));
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
         child.kill("SIGKILL");
-        await new Promise((r) => child.once("exit", r));
+        await exited;
         // never a corrupt file: the pointer is either absent or points at verified bytes
         const seen = await fsp.readFile(pointer).catch(() => undefined);
         if (seen) expect(sha256(seen)).toBe((await fsp.readlink(pointer)).split("/").pop());
