@@ -157,6 +157,7 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
 
   const total = selected.reduce((s, f) => s + treeSize(byPath.get(f) as TreeFile), 0);
   options.onProgress?.({ type: "plan", files: selected.length, bytes: total, cached: 0 });
+  // A gated repo often answers the listing and refuses the files: explain that error like the others.
   await pool(selected, options.maxWorkers ?? 8, options.signal, async (filename, signal) => {
     const f = byPath.get(filename) as TreeFile;
     const task: FileTask = {
@@ -173,6 +174,8 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
       retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
     };
     await (localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));
+  }).catch(async (e: unknown) => {
+    throw await explainRepoError(e, ctx, repoId);
   });
   return { path: await resultPath(ctx, repoId, localDir, commit), commit, files: selected };
 }
