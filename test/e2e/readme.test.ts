@@ -51,7 +51,21 @@ describe("README", () => {
     expect(blocks.length).toBeGreaterThan(0);
     for (const b of blocks) {
       expect(b[2], `untagged \`\`\`ts block at offset ${b.index}`).toBeDefined();
-      expect(tests, `no test runs README example '${b[2]}'`).toContain(`readmeExample("${b[2]}")`);
+      // readmeExample("name") directly, or through a small run("name", ...) / runExample("name", ...) wrapper.
+      const runs = [`readmeExample("${b[2]}")`, `run("${b[2]}", `, `runExample("${b[2]}", `].some((t) =>
+        tests.includes(t),
+      );
+      expect(runs, `no test runs README example '${b[2]}'`).toBe(true);
+    }
+  });
+
+  it("the environment variable table lists every variable hubkit reads", async () => {
+    const readme = await readReadme();
+    const table = readme.slice(readme.indexOf("## Environment variables"), readme.indexOf("### .env files"));
+    const vars = await import("../../src/config/env-vars.js");
+    for (const [key, value] of Object.entries(vars)) {
+      if (typeof value !== "string") continue;
+      expect(table, `${key} missing from the README's table`).toContain(`\`${value}\``);
     }
   });
 
