@@ -13,7 +13,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const { createHubServer } = await import(join(root, "dist", "index.js"));
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2048);
 const MANY = Number(process.env.BENCH_MANY_FILES ?? 2000);
 const PY_HF = join(root, ".venv-py", "bin", "hf");
@@ -23,24 +22,41 @@ const work = mkdtempSync(join(tmpdir(), "hubkit-bench-dl-"));
 const manyFiles = {};
 for (let i = 0; i < MANY; i++)
   manyFiles[`data/${String(i).padStart(4, "0")}.txt`] = { content: `file ${i}\n`.repeat(8) };
-const hub = await createHubServer({
-  dataDir: join(work, "data"),
-  fixture: {
-    users: [],
-    repos: [
-      {
-        id: "bench/big",
-        type: "model",
-        commits: [
-          {
-            message: "big",
-            files: { "big.bin": { generate: { size: BIG_MB * 1024 * 1024, seed: "bench" }, lfs: true } },
-          },
-        ],
-      },
-      { id: "bench/many", type: "model", commits: [{ message: "many", files: manyFiles }] },
-    ],
+// The server runs as its own process (`hf serve --data`), not inside this one, so its CPU is not
+// charged to (or competing in-process with) the measured client; /usr/bin/time measures the client only.
+const fixture = {
+  users: [],
+  repos: [
+    {
+      id: "bench/big",
+      type: "model",
+      commits: [
+        {
+          message: "big",
+          files: { "big.bin": { generate: { size: BIG_MB * 1024 * 1024, seed: "bench" }, lfs: true } },
+        },
+      ],
+    },
+    { id: "bench/many", type: "model", commits: [{ message: "many", files: manyFiles }] },
+  ],
+};
+mkdirSync(join(work, "data"), { recursive: true });
+writeFileSync(join(work, "data", "hub.json"), JSON.stringify(fixture));
+const server = spawn(
+  process.execPath,
+  [join(root, "dist", "cli.js"), "serve", "--data", join(work, "data"), "--format", "json"],
+  {
+    stdio: ["ignore", "pipe", "inherit"],
   },
+);
+const hub = await new Promise((resolve, reject) => {
+  let buf = "";
+  server.stdout.on("data", (d) => {
+    buf += d;
+    const nl = buf.indexOf("\n");
+    if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+  });
+  server.on("exit", (code) => reject(new Error(`hf serve exited ${code}`)));
 });
 
 /** Runs a command; returns { ms, rssMiB, code }. */
@@ -168,7 +184,7 @@ const ratio = (a, b) => (a && b ? (b.ms / a.ms).toFixed(2) : "n/a");
 const date = new Date().toISOString().slice(0, 10);
 const md = `# Downloads: hubkit vs Python huggingface_hub vs curl (${date})
 
-Local Hub (createHubServer) on loopback, CDN on 127.0.0.2, median of ${RUNS} runs per tool (rotating order, sync between runs), fresh cache per run.
+Local Hub (\`hf serve --data\`, a separate process) on loopback, CDN on 127.0.0.2, median of ${RUNS} runs per tool (rotating order, sync between runs), fresh cache per run.
 Machine: ${process.platform} ${process.arch}, node ${process.version}. Big file: ${BIG_MB} MiB; snapshot: ${MANY} files (${manyBytes} bytes).
 Peak RSS: ${TIME ? "/usr/bin/time -v" : "VmHWM sampled from /proc"}.
 
@@ -186,5 +202,5 @@ Command: \`BENCH_BIG_MB=${BIG_MB} BENCH_RUNS=${RUNS} node bench/download.mjs\`
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(join(root, "bench", "results", `download-${date}.md`), md);
 console.log(md);
-await hub.close();
+server.kill();
 rmSync(work, { recursive: true, force: true });

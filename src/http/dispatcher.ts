@@ -1,3 +1,4 @@
+import { setFlagsFromString } from "node:v8";
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
 import type { Env } from "../config/index.js";
 
@@ -88,4 +89,22 @@ export async function closeSharedDispatchers(): Promise<void> {
   const all = [...shared.values()];
   shared.clear();
   await Promise.all(all.map((d) => d.close().catch(() => undefined)));
+}
+
+let baselineWasm = false;
+
+/**
+ * Compiles undici's HTTP parser (llhttp, WebAssembly) with V8's baseline compiler (Liftoff) only.
+ * The optimising compile of that module alone raises a process's peak RSS by ~35 MiB (a bare
+ * `hf download --dry-run`: 99 MiB -> 63 MiB, measured with /usr/bin/time -v on node 20), for no
+ * measurable speed: llhttp only parses headers and counts body bytes. Must run before the first
+ * undici request of the process (the module is compiled once, lazily). Process-wide, so only the
+ * CLI calls it, never the library.
+ *
+ * @example useBaselineWasmCompiler(); // first thing in a CLI command that makes requests
+ */
+export function useBaselineWasmCompiler(): void {
+  if (baselineWasm) return;
+  baselineWasm = true;
+  setFlagsFromString("--liftoff-only");
 }

@@ -4,6 +4,7 @@ import { readConfig } from "../../config/index.js";
 import type { DownloadEvent, DryRunFile } from "../../download/types.js";
 import { validateRepoId } from "../../download/validators.js";
 import { HfUsageError } from "../../errors.js";
+import { useBaselineWasmCompiler } from "../../http/dispatcher.js";
 import type { CliContext } from "../context.js";
 
 export interface DownloadCliOptions {
@@ -173,6 +174,8 @@ async function createProgress(ctx: CliContext): Promise<{ onEvent(e: DownloadEve
 }
 
 export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void> {
+  // Before any request: ~35 MiB less peak RSS (see useBaselineWasmCompiler).
+  useBaselineWasmCompiler();
   const uri = parseHfUri(o.repoId);
   if (uri) {
     if (o.repoTypeGiven)
