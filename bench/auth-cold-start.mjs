@@ -16,10 +16,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const i = process.argv.indexOf("--runs");
 const N = i > 0 ? Number(process.argv[i + 1]) : 20;
-const cli = join(root, "dist", "cli.js");
+const cli = join(root, "dist", "hf.cjs"); // the `hf` bin
 const pyHf = join(root, ".venv-py", "bin", "hf");
 if (!existsSync(cli)) {
-  console.error("dist/cli.js is missing: run `npm run build` first");
+  console.error("dist/hf.cjs is missing: run `npm run build` first");
   process.exit(1);
 }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Builds dist/: the CLI (dist/cli.js, dist/huggingface-cli.js) and the library (dist/index.js) in one
-// esbuild pass with code splitting, so every command module becomes its own chunk that the CLI loads
-// with import() only when that command runs. Types: tsc emits declarations into dist/types.
+// Builds dist/: the CLI runner (dist/cli-runner.js, dist/huggingface-cli.js) and the library
+// (dist/index.js) in one esbuild pass with code splitting, so every command module becomes its own
+// chunk that the CLI loads with import() only when that command runs; then the `hf` entry itself
+// (dist/cli.js) as one self-contained file with the `hf auth token` fast path inlined, so that start-up
+// reads a single small module. Types: tsc emits declarations into dist/types.
 import { spawnSync } from "node:child_process";
-import { chmodSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -20,7 +22,7 @@ rmSync(out, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: {
-    cli: "src/cli/main.ts",
+    "cli-runner": "src/cli/runner-entry.ts",
     "huggingface-cli": "src/cli/legacy.ts",
     index: "src/index.ts",
   },
@@ -41,41 +43,52 @@ await build({
   },
   logLevel: "warning",
 });
-// `hf auth token` start-up path as ONE self-contained file (no shared chunks to resolve and load):
-// dist/cli.js imports it for that exact command (src/cli/commands/auth/token-fast.ts,
-// bench/auth-cold-start.mjs).
+// dist/hf.cjs: the `hf` bin, ONE self-contained CommonJS file (no shared chunks to resolve and load;
+// CommonJS because Node starts a CJS entry faster than an ES module) holding the `hf auth token` fast
+// path (src/cli/main.ts, src/cli/commands/auth/token-fast.ts, bench/auth-cold-start.mjs); it imports
+// dist/cli-runner.js for everything else. dist/cli.js is an ES module alias of it.
 await build({
   absWorkingDir: root,
-  entryPoints: { "auth-token": "src/cli/commands/auth/token-fast.ts" },
+  entryPoints: { hf: "src/cli/main.ts" },
   outdir: outRel,
+  outExtension: { ".js": ".cjs" },
   bundle: true,
   splitting: false,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   // Fewer bytes to read and parse on every `$(hf auth token)`.
   minify: true,
   legalComments: "none",
-  define: { __HUBKIT_VERSION__: JSON.stringify(pkg.version) },
+  define: { __HUBKIT_VERSION__: JSON.stringify(pkg.version), "import.meta.url": "__hubkitEntryUrl" },
+  banner: {
+    js: '#!/usr/bin/env node\nconst __hubkitEntryUrl = require("node:url").pathToFileURL(__filename).href;',
+  },
   logLevel: "warning",
 });
+writeFileSync(join(out, "cli.js"), '#!/usr/bin/env node\nimport "./hf.cjs";\n');
+chmodSync(join(out, "hf.cjs"), 0o755);
 chmodSync(join(out, "cli.js"), 0o755);
 chmodSync(join(out, "huggingface-cli.js"), 0o755);
 
-const tsc = spawnSync(
-  process.execPath,
-  [
-    join(root, "node_modules/typescript/bin/tsc"),
-    "-p",
-    "tsconfig.build.json",
-    "--outDir",
-    join(out, "types"),
-  ],
-  {
-    cwd: root,
-    stdio: "inherit",
-  },
-);
+// HUBKIT_SKIP_TYPES=1 skips the declarations (a faster build while iterating; never in CI or npm pack).
+const tsc =
+  process.env.HUBKIT_SKIP_TYPES === "1"
+    ? { status: 0 }
+    : spawnSync(
+        process.execPath,
+        [
+          join(root, "node_modules/typescript/bin/tsc"),
+          "-p",
+          "tsconfig.build.json",
+          "--outDir",
+          join(out, "types"),
+        ],
+        {
+          cwd: root,
+          stdio: "inherit",
+        },
+      );
 if (tsc.status !== 0) {
   rmSync(out, { recursive: true, force: true });
   process.exit(tsc.status ?? 1);
@@ -86,4 +99,6 @@ try {
 } catch {}
 renameSync(out, dist);
 rmSync(old, { recursive: true, force: true });
-console.log("build: dist/cli.js, dist/huggingface-cli.js, dist/index.js, dist/types/");
+console.log(
+  "build: dist/hf.cjs (bin), dist/cli.js, dist/cli-runner.js, dist/huggingface-cli.js, dist/index.js, dist/types/",
+);

@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(root, "dist", "cli.js");
+const CLI = join(root, "dist", "hf.cjs");
 const home = mkdtempSync(join(tmpdir(), "hubkit-demo-"));
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (s) => (color ? `\x1b[1m${s}\x1b[0m` : s);

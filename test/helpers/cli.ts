@@ -3,7 +3,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const CLI = join(ROOT, "dist", "cli.js");
+/** The `hf` bin as npm installs it (package.json "bin"). */
+export const CLI = join(ROOT, "dist", "hf.cjs");
 export const PYTHON_BIN = join(ROOT, ".venv-py", "bin");
 
 export interface RunResult {

@@ -1,7 +1,7 @@
-// The start-up path of `hf auth token` (exactly those two words). main.ts loads it as one
-// self-contained file (dist/auth-token.js, built without shared chunks), instead of the CLI runner,
-// so scripts doing `$(hf auth token)` load the config reader and the token chain only
-// (bench/auth-cold-start.mjs: target <= 1.3x bare node). Anything unusual (no token, a broken token
+// The start-up path of `hf auth token` (exactly those two words), bundled into dist/cli.js itself
+// (one self-contained file, no shared chunks) instead of going through the CLI runner, so scripts
+// doing `$(hf auth token)` load the config reader and the token chain only (bench/auth-cold-start.mjs:
+// target <= 1.3x bare node). Anything unusual (no token, a broken token
 // file, an OAuth token due for refresh) returns false and main.ts runs the full CLI, which handles it.
 import { writeSync } from "node:fs";
 import { isRefreshDue } from "../../../auth/refresh-check.js";
