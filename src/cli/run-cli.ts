@@ -196,20 +196,6 @@ export async function runCli(options: RunCliOptions): Promise<number> {
       else out.result(`hubkit ${VERSION}`);
       return EXIT.ok;
     }
-    // `hf auth token` runs inside scripts ($(hf auth token)): skip commander for it (cold start,
-    // bench/auth-cold-start.mjs).
-    if (args.length === 2 && args[0] === "auth" && args[1] === "token" && commands === COMMANDS) {
-      const ctx = createContext({
-        env,
-        out,
-        format: g.format,
-        formatHint: g.formatHint,
-        stdin: options.stdin,
-        cwd: options.cwd,
-      });
-      await (await import("./commands/auth/token-run.js")).runToken(ctx);
-      return ctx.exitCode ?? EXIT.ok;
-    }
     const match = findCommand(args, commands);
     if (!match) {
       const word = args[0] as string;
