@@ -73,6 +73,17 @@ export interface FileTask {
   /** From a tree listing of `revision` (a commit): lets a snapshot skip the HEAD. */
   known?: { etag: string; size: number } | undefined;
   retryDelayMs?: number | undefined;
+  /** Parallel ranged fetch of big files (fetchBlob `ranges`); undefined = one stream. */
+  ranges?: { parts: number; minBytes?: number | undefined } | undefined;
+}
+
+/** Ranges per big file: 4, bounded by the worker count (tests may lower the size threshold). */
+export function rangeOptions(
+  maxWorkers: number | undefined,
+  options: object,
+): { parts: number; minBytes?: number | undefined } {
+  const o = options as { rangeParts?: number; rangedMinBytes?: number };
+  return { parts: Math.min(o.rangeParts ?? 4, maxWorkers ?? 8), minBytes: o.rangedMinBytes };
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -296,6 +307,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
         onProgress: t.onProgress,
         repo: { id: t.repoId, type: ctx.repoType },
         retryDelayMs: t.retryDelayMs,
+        ranges: t.ranges,
       });
       await createRelativeSymlink(blob, pointer);
       return emitDone(pointer, false);
@@ -397,6 +409,7 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
       onProgress: t.onProgress,
       repo: { id: t.repoId, type: ctx.repoType },
       retryDelayMs: t.retryDelayMs,
+      ranges: t.ranges,
     });
     await writeLocalMetadata(lp, commit, etag);
     return emitDone(lp.file, false);
@@ -429,6 +442,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<string
     onProgress: options.onProgress,
     lockTimeoutMs: options.lockTimeoutMs,
     retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
+    ranges: rangeOptions(undefined, options),
   };
   return options.localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task);
 }

@@ -9,7 +9,7 @@ import {
   LocalEntryNotFoundError,
   RepoNotFoundError,
 } from "../errors.js";
-import { downloadToCache, downloadToLocalDir, type FileTask } from "./download-file.js";
+import { downloadToCache, downloadToLocalDir, type FileTask, rangeOptions } from "./download-file.js";
 import { createDownloadContext, type DownloadContext, explainRepoError } from "./hub.js";
 import { huggingfaceDir, localDirPaths, readLocalMetadata } from "./local-dir.js";
 import { filterRepoPaths } from "./patterns.js";
@@ -172,6 +172,7 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
       lockTimeoutMs: options.lockTimeoutMs,
       known: { etag: treeEtag(f), size: treeSize(f) },
       retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
+      ranges: rangeOptions(options.maxWorkers, options),
     };
     await (localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));
   }).catch(async (e: unknown) => {

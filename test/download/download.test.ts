@@ -1,4 +1,5 @@
 import { promises as fsp } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -336,6 +337,139 @@ describe("resume and faults", () => {
     });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
   }, 10_000);
+});
+
+describe("parallel ranged download (big files)", () => {
+  const blob = () => join(repoDir(), "blobs", sha256(big));
+  // 3 MiB counts as "big" here; 4 ranges of ~786 KiB.
+  const ranged = { rangedMinBytes: 1 << 20, rangeParts: 4, retryDelayMs: 10 } as object;
+  const cdnRanges = () =>
+    hub.requests.filter((r) => r.host === "cdn").map((r) => String(r.headers.range ?? ""));
+  const partStarts = () => {
+    const step = Math.ceil(big.length / 4);
+    return [0, step, 2 * step, 3 * step];
+  };
+  const send206 = (res: ServerResponse, body: Buffer, range: string | undefined) => {
+    const m = /^bytes=(\d+)-(\d+)$/.exec(range ?? "");
+    const start = Number(m?.[1]);
+    const end = Number(m?.[2]);
+    res.writeHead(206, {
+      etag: `"${sha256(big)}"`,
+      "content-length": String(end - start + 1),
+      "content-range": `bytes ${start}-${end}/${body.length}`,
+    });
+    return { start, end };
+  };
+  const blobsLeft = async () => fsp.readdir(join(repoDir(), "blobs")).catch(() => [] as string[]);
+
+  it("fetches 4 ranges without Authorization on the CDN and verifies sha256", async () => {
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: "hf_secretsecretsecret",
+      ...ranged,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+    const starts = partStarts();
+    expect(cdnRanges().sort()).toEqual(
+      starts.map((s, i) => `bytes=${s}-${i === 3 ? big.length - 1 : (starts[i + 1] as number) - 1}`).sort(),
+    );
+    for (const r of hub.requests.filter((x) => x.host === "cdn"))
+      expect(r.headers.authorization).toBeUndefined();
+    expect(await blobsLeft()).toEqual([sha256(big)]);
+  });
+
+  it("a range whose connection resets mid-body is retried from its written bytes", async () => {
+    const third = partStarts()[2] as number;
+    let reset = false;
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn" || reset || !String(req.headers.range).startsWith(`bytes=${third}-`))
+        return false;
+      reset = true;
+      const { start } = send206(res, big, req.headers.range);
+      res.write(big.subarray(start, start + 600_000), () => setTimeout(() => res.socket?.destroy(), 50));
+      return true;
+    };
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: false,
+      ...ranged,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+    const again = cdnRanges().filter(
+      (r) => r.startsWith("bytes=") && !partStarts().some((s) => r.startsWith(`bytes=${s}-`)),
+    );
+    expect(again.length).toBe(1);
+    expect(Number(/bytes=(\d+)-/.exec(again[0] as string)?.[1])).toBeGreaterThan(third);
+  });
+
+  it("a CDN that ignores Range (200) falls back to one stream", async () => {
+    hub.hook = (_req, res, info) => {
+      if (info.host !== "cdn") return false;
+      res.writeHead(200, { "content-length": String(big.length), etag: `"${sha256(big)}"` });
+      res.end(big);
+      return true;
+    };
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: false,
+      ...ranged,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+    // the probe (first range, answered 200 and dropped) then one plain GET
+    expect(cdnRanges()).toEqual([`bytes=0-${(partStarts()[1] as number) - 1}`, ""]);
+    expect(await blobsLeft()).toEqual([sha256(big)]);
+  });
+
+  it("content that changes between ranges is an IntegrityError and nothing becomes visible", async () => {
+    const changed = Buffer.from(big);
+    changed.fill(1, 2_000_000, 2_000_100);
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn" || String(req.headers.range).startsWith("bytes=0-")) return false;
+      const { start, end } = send206(res, changed, req.headers.range);
+      res.end(changed.subarray(start, end + 1));
+      return true;
+    };
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...ranged }),
+    ).rejects.toMatchObject({ code: "HF_INTEGRITY" });
+    await expect(fsp.stat(blob())).rejects.toThrow();
+    await expect(fsp.lstat(join(repoDir(), "snapshots", C1, "model.safetensors"))).rejects.toThrow();
+    expect(await blobsLeft()).toEqual([]);
+  });
+
+  it("a failed ranged download leaves its finished prefix as the partial that the next run resumes", async () => {
+    const second = partStarts()[1] as number;
+    hub.hook = (req, res, info) => {
+      if (info.host !== "cdn" || String(req.headers.range).startsWith("bytes=0-")) return false;
+      // after the first range has landed, so its bytes are the prefix kept
+      setTimeout(() => res.writeHead(404).end(), 300);
+      return true;
+    };
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...ranged }),
+    ).rejects.toThrow();
+    const partial = await fsp.readFile(`${blob()}.incomplete`);
+    expect(partial.length).toBe(second);
+    expect(partial.equals(big.subarray(0, partial.length))).toBe(true);
+    expect((await blobsLeft()).filter((f) => f.includes("ranged"))).toEqual([]);
+    hub.hook = undefined;
+    hub.requests.length = 0;
+    const p = await downloadFile({
+      repoId: "acme/tiny",
+      filename: "model.safetensors",
+      config,
+      token: false,
+      ...ranged,
+    });
+    expect((await fsp.readFile(p)).equals(big)).toBe(true);
+    expect(cdnRanges()).toEqual([`bytes=${second}-`]);
+  });
 });
 
 describe("snapshotDownload", () => {

@@ -60,7 +60,7 @@ function sendBody(
 ) {
   const range = req.headers.range;
   const ifRange = req.headers["if-range"];
-  const m = range ? /^bytes=(\d+)-$/.exec(range) : null;
+  const m = range ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
   if (m && (ifRange === undefined || ifRange === `"${etag}"`)) {
     const start = Number(m[1]);
     if (start >= body.length) {
@@ -68,15 +68,16 @@ function sendBody(
       res.end();
       return;
     }
+    const end = m[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
     res.writeHead(206, {
       ...extra,
       etag: `"${etag}"`,
-      "content-length": String(body.length - start),
-      "content-range": `bytes ${start}-${body.length - 1}/${body.length}`,
+      "content-length": String(end - start + 1),
+      "content-range": `bytes ${start}-${end}/${body.length}`,
       "accept-ranges": "bytes",
     });
     if (req.method === "HEAD") res.end();
-    else res.end(body.subarray(start));
+    else res.end(body.subarray(start, end + 1));
     return;
   }
   res.writeHead(200, {

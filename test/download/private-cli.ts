@@ -14,7 +14,13 @@ export async function privateCli(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), "hubkit-cli-"));
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { cli: "src/cli/main.ts" },
+    // main.ts loads the runner by URL (./cli-runner.js), as in scripts/build.mjs.
+    entryPoints: {
+      cli: "src/cli/main.ts",
+      ...(existsSync(join(ROOT, "src/cli/runner-entry.ts"))
+        ? { "cli-runner": "src/cli/runner-entry.ts" }
+        : {}),
+    },
     outdir: out,
     bundle: true,
     splitting: true,
