@@ -134,6 +134,7 @@ export { displayUrl } from "./http/display-url.js";
 export {
   buildUrl,
   createHubClient,
+  type HttpHooks,
   type HttpMethod,
   HUB_HOSTS,
   type HubClient,
@@ -143,6 +144,7 @@ export {
   isSameOrHubHost,
   type RedirectMode,
   type RequestInfo,
+  type ResponseInfo,
   type RetryInfo,
 } from "./http/hub-client.js";
 export {

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { type Env, type HubConfig, readConfig } from "../config/index.js";
+import type { HttpHooks } from "../http/hub-client.js";
 import type { Output, OutputFormat } from "./output.js";
 
 /**
@@ -25,8 +26,24 @@ export function createContext(init: Omit<CliContext, "config">): CliContext {
   return {
     ...init,
     get config() {
-      cached ??= readConfig(init.env);
+      if (!cached) {
+        cached = readConfig(init.env);
+        if (cached.debug) cached.httpHooks = debugHttpLog(init.out);
+      }
       return cached;
     },
+  };
+}
+
+/**
+ * HF_DEBUG=1: one stderr line per HTTP request and per response, from every client a command builds
+ * off `ctx.config`. Like Python's "Request {id}: {METHOD} {url} (authenticated: {bool})" debug log:
+ * the URL as `displayUrl` shows it and a yes/no for auth, never a header value.
+ */
+export function debugHttpLog(out: Output): HttpHooks {
+  return {
+    onRequest: (r) =>
+      out.debug(`Request ${r.traceId}: ${r.method} ${r.url} (authenticated: ${r.authenticated})`),
+    onResponse: (r) => out.debug(`Response ${r.traceId}: ${r.status} ${r.method} ${r.url}`),
   };
 }

@@ -71,6 +71,11 @@ export class Output {
     this.stderr.write(`${this.paint("red", "Error:")} ${redactTokens(text)}\n`);
   }
 
+  /** A HF_DEBUG line on stderr, shown in every mode (the user asked for it). */
+  debug(text: string): void {
+    this.stderr.write(`${this.paint("gray", `[debug] ${redactTokens(text)}`)}\n`);
+  }
+
   /** `Hint: ...` on stderr (the remedy), dropped in quiet mode. */
   hint(text: string): void {
     if (this.format === "quiet") return;

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { HfUsageError } from "../errors.js";
+import type { HttpHooks } from "../http/hub-client.js";
 import * as V from "./env-vars.js";
 
 /** An environment: `process.env` in the CLI, any plain object in tests and library calls. */
@@ -42,6 +43,8 @@ export interface HubConfig {
   };
   /** The env the config was read from, for token providers that must re-read it. */
   env: Env;
+  /** Request observers every HTTP client built from this config calls (the CLI's HF_DEBUG log). */
+  httpHooks?: HttpHooks | undefined;
 }
 
 export const DEFAULT_ENDPOINT = "https://huggingface.co";

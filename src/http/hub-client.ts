@@ -32,6 +32,8 @@ export interface HubClientOptions {
    * "Request {id}: {METHOD} {url} (authenticated: {bool})". Carries no header values.
    */
   onRequest?: ((info: RequestInfo) => void) | undefined;
+  /** Called as each attempt's response headers arrive (every hop and attempt), with its status. */
+  onResponse?: ((info: ResponseInfo) => void) | undefined;
   /**
    * Called with each `X-HF-Warning: topic; message` the server sends, once per topic per client
    * (Python logs them once per topic per process, `_warn_on_warning_headers`).
@@ -57,9 +59,24 @@ export function parseServerWarnings(
 
 export interface RequestInfo {
   method: string;
+  /** As `displayUrl` shows it: signed-URL and token query values are `***`. */
   url: string;
   authenticated: boolean;
   traceId: string;
+}
+
+export interface ResponseInfo extends RequestInfo {
+  status: number;
+}
+
+/**
+ * Observers every client built from a config calls, besides its own `onRequest` / `onResponse`
+ * (set on `HubConfig.httpHooks` by the CLI for its HF_DEBUG log, so clients made deep inside a
+ * command report too; the core itself never prints).
+ */
+export interface HttpHooks {
+  onRequest?: ((info: RequestInfo) => void) | undefined;
+  onResponse?: ((info: ResponseInfo) => void) | undefined;
 }
 
 export interface RetryInfo {
@@ -184,6 +201,14 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const token = options.token;
   const warnedTopics = new Set<string>();
   const proxied = proxySettingsFromEnv(config.env) !== undefined;
+  const onRequest = (info: RequestInfo) => {
+    options.onRequest?.(info);
+    config.httpHooks?.onRequest?.(info);
+  };
+  const onResponse = (info: ResponseInfo) => {
+    options.onResponse?.(info);
+    config.httpHooks?.onResponse?.(info);
+  };
 
   function policyFor(req: HubRequest): RetryPolicy {
     if (req.retry === false) return resolveRetryPolicy(options.retry, { retries: 0 });
@@ -369,12 +394,13 @@ export function createHubClient(options: HubClientOptions): HubClient {
       let delay: number | undefined;
       let status: number | undefined;
       let failure: HfError | undefined;
-      options.onRequest?.({
+      const info: RequestInfo = {
         method,
-        url,
+        url: displayUrl(url),
         authenticated: headers.authorization !== undefined,
         traceId: headers["x-amzn-trace-id"] ?? "",
-      });
+      };
+      onRequest(info);
       try {
         const res = await sendOnce(
           url,
@@ -386,6 +412,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
           req.signal,
           dispatcher,
         );
+        onResponse({ ...info, status: res.statusCode });
         delay = nextDelay(attempt, { method, status: res.statusCode, headers: res.headers }, policy);
         if (delay === undefined) return res;
         status = res.statusCode;

@@ -427,6 +427,21 @@ describe("abort and hooks", () => {
     ]);
     expect(JSON.stringify(seen)).not.toContain(TOKEN);
   });
+
+  it("config.httpHooks sees each request and its status too, with signed query values masked", async () => {
+    const hub = await serve((_q, res) => sendJson(res, 200, {}));
+    const seen: string[] = [];
+    const c = client(hub.url);
+    c.config.httpHooks = {
+      onRequest: (r) => seen.push(`> ${r.method} ${r.url} ${r.authenticated}`),
+      onResponse: (r) => seen.push(`< ${r.status} ${r.url}`),
+    };
+    await (await c.request({ url: "/a?X-Amz-Signature=s3cr3t&n=1" })).dump();
+    expect(seen).toEqual([
+      `> GET ${hub.url}/a?X-Amz-Signature=***&n=1 true`,
+      `< 200 ${hub.url}/a?X-Amz-Signature=***&n=1`,
+    ]);
+  });
 });
 
 describe("server warnings", () => {
