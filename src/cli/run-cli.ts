@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { Env } from "../config/index.js";
+import { type Env, HF_DEBUG, isTrue } from "../config/index.js";
 import { EXIT, HfError, HfUsageError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { type CliContext, createContext } from "./context.js";
@@ -156,7 +156,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
   const bin = options.bin ?? "hf";
   const commands = options.commands ?? COMMANDS;
   let env = options.env;
-  const debug = /^(1|on|yes|true)$/i.test(env.HF_DEBUG ?? "");
+  const debug = isTrue(env[HF_DEBUG]);
   let out = new Output({
     format: "human",
     stdout: options.stdout as never,
