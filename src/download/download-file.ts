@@ -442,7 +442,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<string
     onProgress: options.onProgress,
     lockTimeoutMs: options.lockTimeoutMs,
     retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
-    ranges: rangeOptions(undefined, options),
+    ranges: rangeOptions(options.maxWorkers, options),
   };
   return options.localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task);
 }

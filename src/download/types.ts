@@ -44,6 +44,11 @@ export interface CommonDownloadOptions {
 export interface DownloadFileOptions extends CommonDownloadOptions {
   /** Path in the repo, `/`-separated. */
   filename: string;
+  /**
+   * Connections for one big file (>= 64 MiB): it is fetched as up to 4 parallel ranges, never more
+   * than this (default 8; 1 = one stream).
+   */
+  maxWorkers?: number | undefined;
 }
 
 export interface SnapshotDownloadOptions extends CommonDownloadOptions {

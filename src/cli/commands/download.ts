@@ -251,7 +251,7 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
     }
     if (plan.single !== undefined) {
       const { downloadFile } = await import("../../download/download-file.js");
-      path = await downloadFile({ ...common, filename: plan.single });
+      path = await downloadFile({ ...common, filename: plan.single, maxWorkers: o.maxWorkers });
     } else {
       const { snapshotDownload } = await import("../../download/snapshot-download.js");
       const r = await snapshotDownload({
