@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ExecResult, execBounded, gitEnv } from "../common/exec.js";
 import type { Env } from "../config/index.js";
 
 /** The git username huggingface_hub stores Hub tokens under (`utils/_git_credential.py`). */
@@ -14,34 +14,27 @@ export interface GitOptions {
   cwd?: string | undefined;
   /** The git binary, default "git". */
   git?: string | undefined;
+  /** Kill git after this long (a helper that waits on a dialog must not hang the command). Default 10 s. */
+  timeoutMs?: number | undefined;
 }
 
-interface GitRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runGit(args: string[], options: GitOptions, input?: string): Promise<GitRun> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(options.env)) if (v !== undefined) env[k] = v;
-    // Never let git ask on the terminal (a helper that would prompt must fail instead).
-    env.GIT_TERMINAL_PROMPT = "0";
-    const child = spawn(options.git ?? "git", args, {
-      cwd: options.cwd,
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.on("error", () => {});
-    child.stdin.end(input ?? "");
+/**
+ * Runs git with every prompt disabled (`gitEnv`) and a timeout. Rejects with code ENOENT when git is
+ * not installed, and on a timeout; otherwise resolves with git's exit code and output.
+ */
+async function runGit(args: string[], options: GitOptions, input?: string): Promise<ExecResult> {
+  const r = await execBounded(options.git ?? "git", args, {
+    env: gitEnv(options.env),
+    cwd: options.cwd,
+    input,
+    timeoutMs: options.timeoutMs ?? 10_000,
   });
+  if (r.spawnError !== undefined) {
+    throw Object.assign(new Error(`could not run git: ${r.spawnError}`), { code: r.spawnError });
+  }
+  if (r.timedOut)
+    throw new Error(`git ${args.join(" ")} did not finish in time (a credential helper waiting for input?)`);
+  return r;
 }
 
 /**
@@ -61,6 +54,35 @@ export async function listCredentialHelpers(options: GitOptions): Promise<string
     if (v) seen.add(v);
   }
   return [...seen];
+}
+
+export interface GitCredential {
+  username?: string | undefined;
+  /** The secret git would send. Callers must only ever display `maskToken(password)`. */
+  password: string;
+}
+
+/**
+ * Asks git's helpers for the credential they hold for `url` (`git credential fill`), with every
+ * prompt disabled and a timeout, so it never blocks. `undefined` when no helper has one, or when git
+ * cannot be run.
+ *
+ * @example const c = await fillGitCredential("https://huggingface.co", { env, cwd }); c && maskToken(c.password)
+ */
+export async function fillGitCredential(
+  url: string,
+  options: GitOptions,
+): Promise<GitCredential | undefined> {
+  const r = await runGit(["credential", "fill"], options, `url=${url}\n\n`).catch(() => undefined);
+  if (r?.code !== 0) return undefined;
+  const fields = new Map<string, string>();
+  for (const line of r.stdout.split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  const password = fields.get("password");
+  if (!password) return undefined;
+  return { username: fields.get("username"), password };
 }
 
 /** The credential description of an endpoint: protocol, host (with port) and path when it has one. */

@@ -13,7 +13,7 @@ export interface ExecResult {
 
 /**
  * Runs a program (no shell) with an explicit env, optional stdin, and a hard timeout after which it
- * is killed. Never rejects: doctor checks turn every outcome into a result line.
+ * is killed. Never rejects: the caller reads every outcome (exit code, timeout, spawn error) from the result.
  *
  * @example const r = await execBounded("git", ["--version"], { env: config.env, timeoutMs: 3000 });
  */

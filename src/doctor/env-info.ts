@@ -1,10 +1,10 @@
 import { arch, platform, release } from "node:os";
+import { listCredentialHelpers } from "../auth/git-credential.js";
 import { maskToken } from "../auth/mask-token.js";
 import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
 import * as V from "../config/env-vars.js";
 import { ALL_SETTINGS, type HubConfig } from "../config/index.js";
 import { VERSION } from "../version.js";
-import { listCredentialHelpers } from "./git-credential.js";
 import { maskProxyUrl, readProxyVars } from "./proxy-vars.js";
 
 export interface EnvInfo {
@@ -74,7 +74,7 @@ export async function collectEnvInfo(config: HubConfig, cwd: string): Promise<En
   const env = config.env;
   const [sources, helpers] = await Promise.all([
     listTokenSources(config).catch(() => []),
-    listCredentialHelpers(env, cwd),
+    listCredentialHelpers({ env, cwd, timeoutMs: 3_000 }).catch(() => []),
   ]);
   const [first, ...rest] = sources;
   const proxy = readProxyVars(env);

@@ -1,63 +1,7 @@
+import { fillGitCredential, listCredentialHelpers } from "../auth/git-credential.js";
 import { maskToken } from "../auth/mask-token.js";
 import { listTokenSources } from "../auth/resolve-token.js";
-import type { Env } from "../config/index.js";
-import { execBounded, gitEnv } from "./exec.js";
 import { type CheckResult, type DoctorContext, ok, skip, warn } from "./types.js";
-
-/**
- * The configured git credential helpers (`git config --get-all credential.helper`, run in `cwd`
- * so a repository's own config counts). `[]` when none, or when git is missing.
- *
- * @example await listCredentialHelpers(process.env, process.cwd()) // ["store"]
- */
-export async function listCredentialHelpers(env: Env, cwd: string, timeoutMs = 3_000): Promise<string[]> {
-  const r = await execBounded("git", ["config", "--get-all", "credential.helper"], {
-    env: gitEnv(env),
-    cwd,
-    timeoutMs,
-  });
-  if (r.code !== 0) return [];
-  return r.stdout
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "");
-}
-
-export interface GitCredential {
-  username?: string | undefined;
-  /** The secret git would send. Callers must only ever display `maskToken(password)`. */
-  password: string;
-}
-
-/**
- * Asks git's helpers for the credential they hold for `url` (`git credential fill`), with every
- * prompt disabled (GIT_TERMINAL_PROMPT=0, no askpass, GCM non-interactive) and a timeout, so it
- * never blocks. `undefined` when no helper has one.
- *
- * @example const c = await fillGitCredential("https://huggingface.co", env, cwd); c && maskToken(c.password)
- */
-export async function fillGitCredential(
-  url: string,
-  env: Env,
-  cwd: string,
-  timeoutMs = 5_000,
-): Promise<GitCredential | undefined> {
-  const r = await execBounded("git", ["credential", "fill"], {
-    env: gitEnv(env),
-    cwd,
-    input: `url=${url}\n\n`,
-    timeoutMs,
-  });
-  if (r.code !== 0) return undefined;
-  const fields = new Map<string, string>();
-  for (const line of r.stdout.split("\n")) {
-    const eq = line.indexOf("=");
-    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
-  }
-  const password = fields.get("password");
-  if (!password) return undefined;
-  return { username: fields.get("username"), password };
-}
 
 /**
  * Is a git credential helper configured, and does it hold a token for the endpoint (what `git clone`
@@ -68,14 +12,16 @@ export async function fillGitCredential(
  */
 export async function checkGitCredential(ctx: DoctorContext): Promise<CheckResult> {
   const endpoint = ctx.config.endpoint;
-  const helpers = await listCredentialHelpers(ctx.env, ctx.cwd, ctx.timeoutMs);
+  const git = { env: ctx.env, cwd: ctx.cwd, timeoutMs: ctx.timeoutMs };
+  // A missing git or a broken config reads as "no helper": this check only looks.
+  const helpers = await listCredentialHelpers(git).catch(() => []);
   if (helpers.length === 0) {
     return skip(
       "git.credential",
       "no git credential helper configured (only needed to git clone/push private repos over https)",
     );
   }
-  const cred = await fillGitCredential(endpoint, ctx.env, ctx.cwd, ctx.timeoutMs);
+  const cred = await fillGitCredential(endpoint, git);
   const data: Record<string, unknown> = { helpers, endpoint, holdsToken: Boolean(cred) };
   if (!cred) {
     return {

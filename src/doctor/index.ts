@@ -1,3 +1,4 @@
+export { fillGitCredential, type GitCredential, listCredentialHelpers } from "../auth/git-credential.js";
 export {
   type CacheUsage,
   checkCache,
@@ -7,12 +8,7 @@ export {
 } from "./cache-check.js";
 export { checkDotEnv } from "./dotenv-check.js";
 export { collectEnvInfo, type EnvInfo, formatEnvInfo } from "./env-info.js";
-export {
-  checkGitCredential,
-  fillGitCredential,
-  type GitCredential,
-  listCredentialHelpers,
-} from "./git-credential.js";
+export { checkGitCredential } from "./git-credential.js";
 export { checkEndpoint, checkOffline, checkProxy, maskProxyUrl } from "./network-check.js";
 export { checkHfOnPath, findOnPath, type HfKind, type HfOnPath, identifyHf } from "./path-check.js";
 export { checkRepoAccess } from "./repo-check.js";

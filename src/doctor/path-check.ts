@@ -1,8 +1,8 @@
 import { constants } from "node:fs";
 import { access, open, realpath, stat } from "node:fs/promises";
 import { delimiter, join } from "node:path";
+import { execBounded } from "../common/exec.js";
 import type { Env } from "../config/index.js";
-import { execBounded } from "./exec.js";
 import { type CheckResult, type DoctorContext, ok, warn } from "./types.js";
 
 /** What an `hf` executable on PATH turned out to be. */

@@ -1,6 +1,6 @@
 import { maskToken } from "../auth/mask-token.js";
+import { execBounded, gitEnv } from "../common/exec.js";
 import type { Env } from "../config/index.js";
-import { execBounded, gitEnv } from "./exec.js";
 import { type CheckResult, type DoctorContext, fail, ok, skip } from "./types.js";
 
 /** `hf_` + 30 or more letters/digits (user access tokens), or `hf_oauth_` + the same (OAuth tokens). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { execBounded, gitEnv } from "../../src/doctor/exec.js";
+import { execBounded, gitEnv } from "../../src/common/exec.js";
 
 describe("execBounded", () => {
   it("kills a program that outlives its timeout", async () => {

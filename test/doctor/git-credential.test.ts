@@ -1,11 +1,8 @@
 import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  checkGitCredential,
-  fillGitCredential,
-  listCredentialHelpers,
-} from "../../src/doctor/git-credential.js";
+import { fillGitCredential, listCredentialHelpers } from "../../src/auth/git-credential.js";
+import { checkGitCredential } from "../../src/doctor/git-credential.js";
 import { type Sandbox, sandbox } from "./helpers.js";
 
 let sb: Sandbox;
@@ -27,18 +24,20 @@ async function storeHelper(token = STORED): Promise<void> {
 
 describe("git credential helpers", () => {
   it("lists none when git has no helper configured", async () => {
-    expect(await listCredentialHelpers(sb.env, sb.work)).toEqual([]);
+    expect(await listCredentialHelpers({ env: sb.env, cwd: sb.work })).toEqual([]);
   });
 
   it("fill returns the stored credential; a miss returns undefined without prompting", async () => {
     await storeHelper();
-    expect(await listCredentialHelpers(sb.env, sb.work)).toEqual(["store"]);
-    expect(await fillGitCredential(ENDPOINT, sb.env, sb.work)).toEqual({
+    expect(await listCredentialHelpers({ env: sb.env, cwd: sb.work })).toEqual(["store"]);
+    expect(await fillGitCredential(ENDPOINT, { env: sb.env, cwd: sb.work })).toEqual({
       username: "hf_user",
       password: STORED,
     });
     const t0 = Date.now();
-    expect(await fillGitCredential("http://127.0.0.1:1", sb.env, sb.work, 5_000)).toBeUndefined();
+    expect(
+      await fillGitCredential("http://127.0.0.1:1", { env: sb.env, cwd: sb.work, timeoutMs: 5_000 }),
+    ).toBeUndefined();
     expect(Date.now() - t0).toBeLessThan(4_000);
   });
 });
