@@ -2,8 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { readConfig } from "../../src/config/index.js";
 import type { DoctorContext } from "../../src/doctor/types.js";
+import { createHubServer, type HubServer, type HubServerOptions } from "../../src/server/index.js";
 
 export interface Sandbox {
   root: string;
@@ -61,4 +63,25 @@ export async function sandbox(): Promise<Sandbox> {
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
   return sb;
+}
+
+/**
+ * For one test file: a local Hub (`demo: true` unless told otherwise) and a sandbox, started in
+ * beforeAll and removed in afterAll. Read `hub` and `sb` inside tests, not at module level.
+ *
+ * @example
+ * const t = useHubSandbox();
+ * it("...", async () => { await runHf(["doctor"], { env: { ...t.sb.env, HF_ENDPOINT: t.hub.url } }); });
+ */
+export function useHubSandbox(options: HubServerOptions = { demo: true }): { hub: HubServer; sb: Sandbox } {
+  const t = {} as { hub: HubServer; sb: Sandbox };
+  beforeAll(async () => {
+    t.hub = await createHubServer(options);
+    t.sb = await sandbox();
+  });
+  afterAll(async () => {
+    await t.hub?.close();
+    await t.sb?.cleanup();
+  });
+  return t;
 }

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { checkRepoAccess } from "../../src/doctor/repo-check.js";
-import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
-import { type Sandbox, sandbox } from "./helpers.js";
+import { DEMO_TOKENS } from "../../src/server/index.js";
+import { useHubSandbox } from "./helpers.js";
 
-let hub: HubServer;
-let sb: Sandbox;
-beforeAll(async () => {
-  hub = await createHubServer({ demo: true });
-  sb = await sandbox();
-});
-afterAll(async () => {
-  await hub.close();
-  await sb.cleanup();
-});
-beforeEach(() => hub.reset());
+const t = useHubSandbox();
+beforeEach(() => t.hub.reset());
 
 const gated = { id: "meta-llama/Llama-3.2-1B", type: "model" as const };
 const check = (token: string | undefined, repo: { id: string; type: "model" | "dataset" | "space" }) =>
-  checkRepoAccess(sb.ctx({ HF_ENDPOINT: hub.url, HF_TOKEN: token }, { repo }));
+  checkRepoAccess(t.sb.ctx({ HF_ENDPOINT: t.hub.url, HF_TOKEN: token }, { repo }));
 const statuses = (rs: { id: string; status: string }[]) => rs.map((r) => `${r.id}:${r.status}`);
 
 describe("checkRepoAccess", () => {
@@ -26,7 +17,7 @@ describe("checkRepoAccess", () => {
     expect(statuses(rs)).toEqual(["repo.exists:ok", "repo.gated:ok", "repo.access:ok"]);
     expect(rs[2]?.data?.file).toBe("config.json");
     expect(
-      hub.requests.some((r) => r.method === "HEAD" && r.path.includes("/resolve/main/config.json")),
+      t.hub.requests.some((r) => r.method === "HEAD" && r.path.includes("/resolve/main/config.json")),
     ).toBe(true);
   });
 
@@ -39,8 +30,8 @@ describe("checkRepoAccess", () => {
   it("gated and not granted (bob): fails with the request-access URL", async () => {
     const rs = await check(DEMO_TOKENS.bob, gated);
     expect(statuses(rs)).toEqual(["repo.exists:ok", "repo.gated:ok", "repo.access:fail"]);
-    expect(rs[2]?.remedy).toContain(`${hub.url}/meta-llama/Llama-3.2-1B`);
-    expect(rs[2]?.data?.requestAccessUrl).toBe(`${hub.url}/meta-llama/Llama-3.2-1B`);
+    expect(rs[2]?.remedy).toContain(`${t.hub.url}/meta-llama/Llama-3.2-1B`);
+    expect(rs[2]?.data?.requestAccessUrl).toBe(`${t.hub.url}/meta-llama/Llama-3.2-1B`);
     expect(JSON.stringify(rs)).not.toContain(DEMO_TOKENS.bob);
   });
 
@@ -65,9 +56,11 @@ describe("checkRepoAccess", () => {
   });
 
   it("nothing without a repo, and nothing sent in offline mode", async () => {
-    expect(await checkRepoAccess(sb.ctx({ HF_ENDPOINT: hub.url }))).toEqual([]);
-    const rs = await checkRepoAccess(sb.ctx({ HF_ENDPOINT: hub.url, HF_HUB_OFFLINE: "1" }, { repo: gated }));
+    expect(await checkRepoAccess(t.sb.ctx({ HF_ENDPOINT: t.hub.url }))).toEqual([]);
+    const rs = await checkRepoAccess(
+      t.sb.ctx({ HF_ENDPOINT: t.hub.url, HF_HUB_OFFLINE: "1" }, { repo: gated }),
+    );
     expect(rs[0]?.status).toBe("skip");
-    expect(hub.requests).toEqual([]);
+    expect(t.hub.requests).toEqual([]);
   });
 });

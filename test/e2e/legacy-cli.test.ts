@@ -1,23 +1,14 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
-import { type Sandbox, sandbox } from "../doctor/helpers.js";
+import { describe, expect, it } from "vitest";
+import { DEMO_TOKENS } from "../../src/server/index.js";
+import { useHubSandbox } from "../doctor/helpers.js";
 import { ROOT, runHf } from "../helpers/cli.js";
 
 const LEGACY = join(ROOT, "dist", "huggingface-cli.js");
-let hub: HubServer;
-let sb: Sandbox;
-beforeAll(async () => {
-  hub = await createHubServer({ demo: true });
-  sb = await sandbox();
-});
-afterAll(async () => {
-  await hub.close();
-  await sb.cleanup();
-});
+const t = useHubSandbox();
 
 const legacy = (args: string[], extra: Record<string, string | undefined> = {}) =>
-  runHf(args, { bin: LEGACY, env: { ...sb.env, HF_ENDPOINT: hub.url, ...extra }, cwd: sb.work });
+  runHf(args, { bin: LEGACY, env: { ...t.sb.env, HF_ENDPOINT: t.hub.url, ...extra }, cwd: t.sb.work });
 
 describe("huggingface-cli (legacy names)", () => {
   it("without a command: the mapping table, exit 0", async () => {
