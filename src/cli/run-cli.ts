@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { redactTokens } from "../auth/mask-token.js";
 import { type Env, HF_DEBUG, isTrue } from "../config/index.js";
 import { EXIT, HfError, HfUsageError } from "../errors.js";
 import { VERSION } from "../version.js";
@@ -281,7 +282,7 @@ export function reportError(e: unknown, out: Output, debug: boolean): number {
   if (e instanceof HfError) {
     out.error(e.message);
     if (e.remedy) out.hint(e.remedy);
-    if (debug && e.stack) out.stderr.write(`${e.stack}\n`);
+    if (debug && e.stack) out.stderr.write(`${redactTokens(e.stack)}\n`);
     // A trace helps only where the cause lies below the message (network, server, I/O); for
     // user-level errors (not logged in, gated, not found, usage) the remedy is the whole story.
     else if (TRACE_WORTHY.has(e.code)) out.hint("set HF_DEBUG=1 for the full trace");
@@ -289,7 +290,7 @@ export function reportError(e: unknown, out: Output, debug: boolean): number {
   }
   const err = e as NodeJS.ErrnoException;
   out.error(`unexpected failure: ${err?.message ?? String(e)}`);
-  if (debug && err?.stack) out.stderr.write(`${err.stack}\n`);
+  if (debug && err?.stack) out.stderr.write(`${redactTokens(err.stack)}\n`);
   else out.hint("set HF_DEBUG=1 for the full trace, and report it if it persists");
   return EXIT.error;
 }
