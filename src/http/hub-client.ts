@@ -81,6 +81,7 @@ export interface HttpHooks {
 
 export interface RetryInfo {
   method: string;
+  /** As `displayUrl` shows it. */
   url: string;
   /** Attempts made so far (1 after the first failure). */
   attempt: number;
@@ -327,7 +328,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
           throw new HttpError(
             `${method} ${displayUrl(url)} answered ${raw.statusCode} with a body that is not JSON`,
             {
-              url,
+              url: displayUrl(url),
               status: raw.statusCode,
               cause: e,
             },
@@ -426,7 +427,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
       }
       options.onRetry?.({
         method,
-        url,
+        url: info.url,
         attempt,
         delayMs: delay,
         status,
