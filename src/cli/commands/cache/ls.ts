@@ -115,6 +115,37 @@ export function compileSort(expr: string): (a: Entry, b: Entry) => number {
   };
 }
 
+/** Column names of the table and of agent mode's TSV (as Python's `hf cache ls` prints them). */
+function humanHeaders(revisions: boolean | undefined): string[] {
+  return revisions
+    ? ["id", "revision", "size", "last_modified", "refs"]
+    : ["id", "size", "last_accessed", "last_modified", "refs"];
+}
+
+/** One row of the table or the TSV: sizes and ages as people read them; `refs` renders the ref list. */
+function humanRow(
+  repo: CachedRepoInfo,
+  rev: CachedRevisionInfo | undefined,
+  nowMs: number,
+  refs: (list: string[]) => string,
+): string[] {
+  return rev
+    ? [
+        repo.id,
+        rev.commit,
+        formatSize(rev.size),
+        formatTimeSince(rev.lastModified.getTime(), nowMs),
+        refs(rev.refs),
+      ]
+    : [
+        repo.id,
+        formatSize(repo.size),
+        formatTimeSince(repo.lastAccessed.getTime(), nowMs),
+        formatTimeSince(repo.lastModified.getTime(), nowMs),
+        refs(repo.refs),
+      ];
+}
+
 /**
  * `hf cache ls`: one row per cached repo (or per revision with `--revisions`), as Python 1.33 prints
  * it; `--format json` gives sizes in bytes and ISO 8601 times, `--format csv` a spreadsheet.
@@ -229,50 +260,14 @@ export async function run(ctx: CliContext, options: LsOptions): Promise<void> {
   } else if (hint === "agent") {
     // Python's agent mode: TSV of the raw values, lists as Python reprs.
     const repr = (l: string[]) => `[${l.map((r) => `'${r}'`).join(", ")}]`;
-    const lines = options.revisions
-      ? ["id\trevision\tsize\tlast_modified\trefs"]
-      : ["id\tsize\tlast_accessed\tlast_modified\trefs"];
-    for (const [repo, rev] of entries) {
-      lines.push(
-        rev
-          ? [
-              repo.id,
-              rev.commit,
-              formatSize(rev.size),
-              formatTimeSince(rev.lastModified.getTime(), nowMs),
-              repr(rev.refs),
-            ].join("\t")
-          : [
-              repo.id,
-              formatSize(repo.size),
-              formatTimeSince(repo.lastAccessed.getTime(), nowMs),
-              formatTimeSince(repo.lastModified.getTime(), nowMs),
-              repr(repo.refs),
-            ].join("\t"),
-      );
-    }
+    const lines = [
+      humanHeaders(options.revisions).join("\t"),
+      ...entries.map(([repo, rev]) => humanRow(repo, rev, nowMs, repr).join("\t")),
+    ];
     ctx.out.result(lines.join("\n"));
   } else {
-    const headers = options.revisions
-      ? ["id", "revision", "size", "last_modified", "refs"]
-      : ["id", "size", "last_accessed", "last_modified", "refs"];
-    const rows = entries.map(([repo, rev]) =>
-      rev
-        ? [
-            repo.id,
-            rev.commit,
-            formatSize(rev.size),
-            formatTimeSince(rev.lastModified.getTime(), nowMs),
-            rev.refs.join(", "),
-          ]
-        : [
-            repo.id,
-            formatSize(repo.size),
-            formatTimeSince(repo.lastAccessed.getTime(), nowMs),
-            formatTimeSince(repo.lastModified.getTime(), nowMs),
-            repo.refs.join(", "),
-          ],
-    );
+    const headers = humanHeaders(options.revisions);
+    const rows = entries.map(([repo, rev]) => humanRow(repo, rev, nowMs, (l) => l.join(", ")));
     const table = renderTable(ctx, headers, rows, {
       right: ["size"],
       noTruncate: options.truncate === false,
