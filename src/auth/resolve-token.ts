@@ -6,7 +6,6 @@ import {
   fromArgument,
   fromEnv,
   fromTokenFile,
-  ProviderMiss,
   type TokenProvider,
   type TokenResult,
   type TokenSource,
@@ -154,8 +153,8 @@ export async function listTokenSources(config: HubConfig): Promise<TokenResult[]
   for (const provider of tokenChain(config, undefined).slice(1)) {
     try {
       found.push(await provider());
-    } catch (e) {
-      if (!(e instanceof ProviderMiss)) continue;
+    } catch {
+      // A miss, or a file that cannot be read: either way not a source to list.
     }
   }
   return found;
