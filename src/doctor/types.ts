@@ -42,28 +42,16 @@ export const ok = (id: string, message: string, data?: Record<string, unknown>):
   message,
   data,
 });
-export const fail = (
-  id: string,
-  message: string,
-  remedy?: string,
-  extra: Partial<CheckResult> = {},
-): CheckResult => ({
-  id,
-  status: "fail",
-  message,
-  remedy,
-  ...extra,
-});
-export const warn = (
-  id: string,
-  message: string,
-  remedy?: string,
-  extra: Partial<CheckResult> = {},
-): CheckResult => ({
-  id,
-  status: "warn",
-  message,
-  remedy,
-  ...extra,
-});
+/** A result that needs action: what is wrong, and the command or URL that fixes it. */
+const withRemedy =
+  (status: "fail" | "warn") =>
+  (id: string, message: string, remedy?: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+    id,
+    status,
+    message,
+    remedy,
+    ...extra,
+  });
+export const fail = withRemedy("fail");
+export const warn = withRemedy("warn");
 export const skip = (id: string, message: string): CheckResult => ({ id, status: "skip", message });
