@@ -1,35 +1,21 @@
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
+import { describe, expect, it } from "vitest";
+import { DEMO_TOKENS } from "../../src/server/index.js";
 import { CLI, ROOT, runHf } from "../helpers/cli.js";
+import { useHubHome } from "../helpers/hub.js";
 
 const LEGACY_CLI = join(ROOT, "dist", "huggingface-cli.js");
 
 // The built CLI (npm run build) against the local Hub's demo fixture, with a temp HF_HOME per test.
-let hub: HubServer;
-let home: string;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  hub = await createHubServer({ demo: true, oauth: { interval: 1 } });
-});
-afterAll(async () => {
-  await hub.close();
-});
-beforeEach(async (ctx) => {
-  home = await mkdtemp(join(tmpdir(), "hubkit-auth-e2e-"));
-  env = { HF_HOME: join(home, "hf"), HOME: home, HF_ENDPOINT: hub.url };
-  ctx.onTestFinished(() => rm(home, { recursive: true, force: true }));
-});
+const box = useHubHome("hubkit-auth-e2e-", { hub: { demo: true, oauth: { interval: 1 } } });
 
 const hf = (args: string[], extra: Record<string, string | undefined> = {}, input?: string) =>
-  runHf(args, { env: { ...env, ...extra }, input, timeoutMs: 20_000 });
-const tokenPath = () => join(home, "hf", "token");
-const storedPath = () => join(home, "hf", "stored_tokens");
+  runHf(args, { env: { ...box.env, ...extra }, input, timeoutMs: 20_000 });
+const tokenPath = () => join(box.home, "hf", "token");
+const storedPath = () => join(box.home, "hf", "stored_tokens");
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -48,7 +34,7 @@ describe("hf auth login --token / whoami / list / switch / token / logout", () =
     expect(await readFile(storedPath(), "utf8")).toBe(`[alice-read]\nhf_token = ${DEMO_TOKENS.alice}\n\n`);
     expect((await stat(tokenPath())).mode & 0o777).toBe(0o600);
     expect((await stat(storedPath())).mode & 0o777).toBe(0o600);
-    expect((await stat(join(home, "hf"))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(box.home, "hf"))).mode & 0o777).toBe(0o700);
 
     const w = await hf(["auth", "whoami"]);
     expect(w.code, w.stderr).toBe(0);
@@ -139,9 +125,9 @@ describe("hf auth login --token / whoami / list / switch / token / logout", () =
   });
 
   it("5xx and unreachable endpoints give distinct messages naming the endpoint", async () => {
-    hub.fault({ path: "/api/whoami-v2", kind: "500", times: 1 });
+    box.hub.fault({ path: "/api/whoami-v2", kind: "500", times: 1 });
     const r = await hf(["auth", "login", "--token", DEMO_TOKENS.alice]);
-    hub.reset();
+    box.hub.reset();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/500/);
     expect(await exists(tokenPath())).toBe(false);
@@ -195,7 +181,7 @@ describe("hf auth login --token / whoami / list / switch / token / logout", () =
     await hf(["auth", "login", "--token", DEMO_TOKENS.alice]);
     const t = await hf(["auth", "token"], { HF_HUB_DISABLE_IMPLICIT_TOKEN: "1" });
     expect(t.stdout).toBe(`${DEMO_TOKENS.alice}\n`);
-    const legacy = await runHf(["whoami", "-q"], { env, bin: LEGACY_CLI });
+    const legacy = await runHf(["whoami", "-q"], { env: box.env, bin: LEGACY_CLI });
     expect(legacy.stdout).toBe("alice\n");
     expect(legacy.stderr).toContain("use 'hf auth whoami'");
   });
@@ -209,7 +195,7 @@ describe("hf auth login --token / whoami / list / switch / token / logout", () =
 describe("device-code login (non-TTY, approved through the server)", () => {
   it("prints one JSON event per line, saves the OAuth token with refresh metadata, then whoami works", async () => {
     const child = spawn(process.execPath, [CLI, "auth", "login", "--format", "json"], {
-      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...box.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     child.stdin.end();
@@ -225,7 +211,7 @@ describe("device-code login (non-TTY, approved through the server)", () => {
         if (!approved && stdout.includes("\n")) {
           const ev = JSON.parse(first);
           expect(ev.event).toBe("device_code");
-          hub.approveDeviceCode(ev.user_code, "alice");
+          box.hub.approveDeviceCode(ev.user_code, "alice");
           approved = true;
         }
       });
@@ -257,7 +243,7 @@ describe("device-code login (non-TTY, approved through the server)", () => {
 
   it("human mode prints Python's URL + code block; a denied code fails with exit 1", async () => {
     const child = spawn(process.execPath, [CLI, "auth", "login"], {
-      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...box.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     child.stdin.end();
@@ -272,7 +258,7 @@ describe("device-code login (non-TTY, approved through the server)", () => {
         const m = /And enter the code: (\S+)/.exec(stdout);
         if (m && !denied) {
           denied = true;
-          hub.denyDeviceCode(m[1] as string);
+          box.hub.denyDeviceCode(m[1] as string);
         }
       });
       child.on("close", (c) => {

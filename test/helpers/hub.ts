@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createHubServer, type HubServer, type HubServerOptions } from "../../src/server/index.js";
 
 export { DEMO_TOKENS } from "../../src/server/index.js";
@@ -14,6 +18,42 @@ export type { HubServer };
  */
 export function startHub(options: HubServerOptions = { demo: true }): Promise<HubServer> {
   return createHubServer(options);
+}
+
+export interface HubHome {
+  hub: HubServer;
+  /** This test's temp HOME (removed after the test). */
+  home: string;
+  /** `HF_HOME=$home/hf`, `HOME`, `HF_ENDPOINT` = the hub, plus the extra variables given. */
+  env: Record<string, string>;
+}
+
+/**
+ * For one test file: a local Hub (`demo: true` unless told otherwise) for the whole file, and a
+ * fresh temp HOME with HF_HOME inside it for every test. Read its fields inside tests only.
+ *
+ * @example
+ * const box = useHubHome("hubkit-auth-e2e-");
+ * it("...", async () => { await runHf(["auth", "whoami"], { env: box.env }); });
+ */
+export function useHubHome(
+  prefix: string,
+  options: { hub?: HubServerOptions; env?: Record<string, string> } = {},
+): HubHome {
+  const t = {} as HubHome;
+  beforeAll(async () => {
+    t.hub = await createHubServer(options.hub ?? { demo: true });
+  });
+  afterAll(async () => {
+    await t.hub?.close();
+  });
+  beforeEach(async (ctx) => {
+    const home = await mkdtemp(join(tmpdir(), prefix));
+    t.home = home;
+    t.env = { HF_HOME: join(home, "hf"), HOME: home, HF_ENDPOINT: t.hub.url, ...options.env };
+    ctx.onTestFinished(() => rm(home, { recursive: true, force: true }));
+  });
+  return t;
 }
 
 /** `fetch` without redirects (to look at the 302s themselves). */

@@ -1,52 +1,34 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
+import { describe, expect, it } from "vitest";
+import { DEMO_TOKENS } from "../../src/server/index.js";
 import { CLI, PYTHON_BIN, runHf, runProcess } from "../helpers/cli.js";
+import { useHubHome } from "../helpers/hub.js";
 
 /**
  * The token files are the contract: what `hf auth login` writes here, the real Python client
  * (huggingface_hub 1.33 in .venv-py) uses, and the other way round; stored_tokens written by either
  * side is listed and switched by the other, byte for byte.
  */
-let hub: HubServer;
-let home: string;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  hub = await createHubServer({ demo: true, oauth: { interval: 1 } });
-});
-afterAll(async () => {
-  await hub.close();
-});
-beforeEach(async (ctx) => {
-  home = await mkdtemp(join(tmpdir(), "hubkit-auth-interop-"));
-  env = {
-    HF_HOME: join(home, "hf"),
-    HOME: home,
-    HF_ENDPOINT: hub.url,
-    HF_HUB_DISABLE_TELEMETRY: "1",
-    HF_HUB_DISABLE_UPDATE_CHECK: "1",
-    GIT_CONFIG_NOSYSTEM: "1",
-  };
-  ctx.onTestFinished(() => rm(home, { recursive: true, force: true }));
+const box = useHubHome("hubkit-auth-interop-", {
+  hub: { demo: true, oauth: { interval: 1 } },
+  env: { HF_HUB_DISABLE_TELEMETRY: "1", HF_HUB_DISABLE_UPDATE_CHECK: "1", GIT_CONFIG_NOSYSTEM: "1" },
 });
 
-const ours = (args: string[]) => runHf(args, { env, cwd: home, timeoutMs: 20_000 });
+const ours = (args: string[]) => runHf(args, { env: box.env, cwd: box.home, timeoutMs: 20_000 });
 const pyHf = (args: string[]) =>
-  runProcess(join(PYTHON_BIN, "hf"), args, { env, cwd: home, timeoutMs: 60_000 });
+  runProcess(join(PYTHON_BIN, "hf"), args, { env: box.env, cwd: box.home, timeoutMs: 60_000 });
 const pyGetToken = async () => {
   const r = await runProcess(
     join(PYTHON_BIN, "python"),
     ["-c", "from huggingface_hub import get_token; print(get_token())"],
-    { env, timeoutMs: 60_000 },
+    { env: box.env, timeoutMs: 60_000 },
   );
   expect(r.code, r.stderr).toBe(0);
   return r.stdout.trim();
 };
-const stored = () => readFile(join(home, "hf", "stored_tokens"), "utf8");
+const stored = () => readFile(join(box.home, "hf", "stored_tokens"), "utf8");
 
 describe("auth interop with Python huggingface_hub", () => {
   it("hubkit login -> Python get_token() and `hf auth whoami` use it", async () => {
@@ -77,7 +59,7 @@ describe("auth interop with Python huggingface_hub", () => {
     expect((await ours(["auth", "switch", "--token-name", "bob-write"])).code).toBe(0);
     expect(await pyGetToken()).toBe(DEMO_TOKENS.bob);
 
-    await rm(join(home, "hf"), { recursive: true });
+    await rm(join(box.home, "hf"), { recursive: true });
     for (const t of [DEMO_TOKENS.bob, DEMO_TOKENS.alice])
       expect((await ours(["auth", "login", "--token", t])).code).toBe(0);
     expect(await stored()).toBe(pythonBytes);
@@ -115,7 +97,7 @@ describe("auth interop with Python huggingface_hub", () => {
     expect(t.code, t.stderr).toBe(0);
     const second = await stored();
     expect(second).not.toBe(first);
-    expect(t.stdout).toBe(`${await readFile(join(home, "hf", "token"), "utf8")}\n`);
+    expect(t.stdout).toBe(`${await readFile(join(box.home, "hf", "token"), "utf8")}\n`);
     expect(second).toContain(`hf_token = ${t.stdout.trim()}\n`);
     // Python uses (and refreshes again) what we wrote.
     const pyToken = await pyGetToken();
@@ -123,7 +105,7 @@ describe("auth interop with Python huggingface_hub", () => {
     expect((await ours(["auth", "whoami", "-q"])).stdout).toBe("alice\n");
 
     // And the other way: our device login, refreshed by Python's get_token().
-    await rm(join(home, "hf"), { recursive: true });
+    await rm(join(box.home, "hf"), { recursive: true });
     const mine = await approveWhilePrinting(
       process.execPath,
       [CLI, "auth", "login"],
@@ -143,8 +125,8 @@ describe("auth interop with Python huggingface_hub", () => {
 function approveWhilePrinting(cmd: string, args: string[], pattern: RegExp, user: string) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(cmd, args, {
-      env: { ...env, PATH: process.env.PATH ?? "", NO_COLOR: "1" },
-      cwd: home,
+      env: { ...box.env, PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+      cwd: box.home,
     });
     child.stdin.end();
     let stdout = "";
@@ -157,7 +139,7 @@ function approveWhilePrinting(cmd: string, args: string[], pattern: RegExp, user
       const m = pattern.exec(stdout);
       if (m && !approved) {
         approved = true;
-        hub.approveDeviceCode(m[1] as string, user);
+        box.hub.approveDeviceCode(m[1] as string, user);
       }
     });
     child.on("close", (code) => {
