@@ -1,6 +1,6 @@
 import { fillGitCredential, listCredentialHelpers } from "../auth/git-credential.js";
 import { maskToken } from "../auth/mask-token.js";
-import { listTokenSources } from "../auth/resolve-token.js";
+import { activeToken } from "./active-token.js";
 import { type CheckResult, type DoctorContext, ok, skip, warn } from "./types.js";
 
 /**
@@ -34,7 +34,7 @@ export async function checkGitCredential(ctx: DoctorContext): Promise<CheckResul
   }
   const masked = maskToken(cred.password);
   data.token = masked;
-  const active = ctx.config.disableImplicitToken ? undefined : (await listTokenSources(ctx.config))[0];
+  const active = await activeToken(ctx);
   if (active && active.token !== cred.password) {
     data.matchesActiveToken = false;
     return warn(
