@@ -13,33 +13,25 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  /** Merged over PATH, HOME and NO_COLOR=1; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  input?: string;
+  cwd?: string;
+  /** SIGKILL after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
 /**
- * Runs the built CLI (dist/cli.js) as a child process with exactly `env` (plus PATH/HOME unless
+ * Runs the built CLI (dist/hf.cjs, or `bin`) as a child process with exactly `env` (plus PATH/HOME unless
  * given), feeding `input` on stdin. End-to-end tests use this; it is the real binary users run.
  */
-export function runHf(
-  args: string[],
-  options: {
-    env?: Record<string, string | undefined>;
-    input?: string;
-    cwd?: string;
-    timeoutMs?: number;
-    bin?: string;
-  } = {},
-): Promise<RunResult> {
+export function runHf(args: string[], options: RunOptions & { bin?: string } = {}): Promise<RunResult> {
   return runProcess(process.execPath, [options.bin ?? CLI, ...args], options);
 }
 
-export function runProcess(
-  cmd: string,
-  args: string[],
-  options: {
-    env?: Record<string, string | undefined>;
-    input?: string;
-    cwd?: string;
-    timeoutMs?: number;
-  } = {},
-): Promise<RunResult> {
+/** Runs any program as a child process, the same way as `runHf`. */
+export function runProcess(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "/tmp",
