@@ -131,7 +131,7 @@ export function readConfig(env: Env = {}): HubConfig {
     hubCacheOrigin = V.HUGGINGFACE_HUB_CACHE;
   } else {
     hubCache = pyJoin(hfHome, "hub");
-    hubCacheOrigin = hfHomeOrigin === "default" ? "default" : hfHomeOrigin;
+    hubCacheOrigin = hfHomeOrigin;
   }
 
   const tokenPathOrigin = env[V.HF_TOKEN_PATH] !== undefined ? V.HF_TOKEN_PATH : hfHomeOrigin;
