@@ -1,4 +1,6 @@
 // Helpers shared by the `hf auth ...` commands (not a command itself).
+
+import { GIT_HELPER_REMEDY } from "../../../auth/git-credential.js";
 import { describeTokenSource, listTokenSources, type TokenResult } from "../../../auth/resolve-token.js";
 import type { CliContext } from "../../context.js";
 
@@ -24,6 +26,23 @@ export async function shadowingEnv(ctx: CliContext): Promise<TokenResult | undef
 /** "HF_TOKEN" for an env source (for "unset HF_TOKEN" remedies). */
 export function envName(r: TokenResult): string {
   return r.source.kind === "env" ? r.source.name : describeTokenSource(r.source);
+}
+
+/**
+ * Says where `--add-to-git-credential` stored the token: the helpers (Python's message), or a warning
+ * with the one-line fix when no helper is configured.
+ */
+export function reportGitHelpers(ctx: CliContext, helpers: string[]): void {
+  if (helpers.length > 0) {
+    ctx.out.info(
+      `Your token has been saved in your configured git credential helpers (${helpers.join(",")}).`,
+    );
+  } else {
+    ctx.out.warn(
+      "Cannot store the token in git: no credential helper is configured, so `git push` to the Hub will ask again.",
+    );
+    ctx.out.hint(GIT_HELPER_REMEDY);
+  }
 }
 
 /** Reads all of stdin as text (for `--token -`). */

@@ -1,12 +1,18 @@
 import { Command } from "commander";
 import { type DeviceVerification, runDeviceFlow } from "../../../auth/device-flow.js";
-import { GIT_HELPER_REMEDY } from "../../../auth/git-credential.js";
 import { type LoginResult, loginWithToken } from "../../../auth/login.js";
 import { OAuthError } from "../../../auth/oauth-error.js";
 import { cleanToken, describeTokenSource, resolveToken } from "../../../auth/resolve-token.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import { envName, isInteractive, readAllStdin, shadowingEnv, warner } from "./auth-shared.js";
+import {
+  envName,
+  isInteractive,
+  readAllStdin,
+  reportGitHelpers,
+  shadowingEnv,
+  warner,
+} from "./auth-shared.js";
 
 export interface LoginCommandOptions {
   /** A token, or "-" to read it from stdin. */
@@ -176,18 +182,7 @@ async function report(ctx: CliContext, r: LoginResult): Promise<void> {
   const { out, config } = ctx;
   out.info(r.role ? `Token is valid (permission: ${r.role}).` : "Token is valid.");
   out.info(`The token \`${r.tokenName}\` has been saved to ${config.storedTokensPath}`);
-  if (r.gitHelpers !== undefined) {
-    if (r.gitHelpers.length > 0) {
-      out.info(
-        `Your token has been saved in your configured git credential helpers (${r.gitHelpers.join(",")}).`,
-      );
-    } else {
-      out.warn(
-        "Cannot store the token in git: no credential helper is configured, so `git push` to the Hub will ask again.",
-      );
-      out.hint(GIT_HELPER_REMEDY);
-    }
-  }
+  if (r.gitHelpers !== undefined) reportGitHelpers(ctx, r.gitHelpers);
   out.info(`Your token has been saved to ${config.tokenPath}`);
   const env = await shadowingEnv(ctx);
   if (out.format === "json") {

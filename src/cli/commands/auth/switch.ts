@@ -1,9 +1,9 @@
 import { Command } from "commander";
-import { approveGitCredential, GIT_HELPER_REMEDY } from "../../../auth/git-credential.js";
+import { approveGitCredential } from "../../../auth/git-credential.js";
 import { listStoredTokens, switchToken, unknownTokenName } from "../../../auth/token-store.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import { envName, isInteractive, shadowingEnv, warner } from "./auth-shared.js";
+import { envName, isInteractive, reportGitHelpers, shadowingEnv, warner } from "./auth-shared.js";
 
 export interface SwitchOptions {
   tokenName?: string | undefined;
@@ -52,12 +52,7 @@ export async function run(ctx: CliContext, opts: SwitchOptions): Promise<void> {
       env: config.env,
       cwd: ctx.cwd,
     });
-    if (helpers.length > 0)
-      out.info(`Your token has been saved in your configured git credential helpers (${helpers.join(",")}).`);
-    else {
-      out.warn("Cannot store the token in git: no credential helper is configured.");
-      out.hint(GIT_HELPER_REMEDY);
-    }
+    reportGitHelpers(ctx, helpers);
   }
   await switchToken(config, name);
   out.info(`Your token has been saved to ${config.tokenPath}`);
