@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { RepoType } from "../common/repo.js";
+import { isTrue } from "../config/read-config.js";
 import type { Call, ServerState } from "./context.js";
 import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
 import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo-errors.js";
@@ -154,7 +155,7 @@ function lfsInfo(f: FileEntry): Record<string, unknown> {
 function repoInfo(call: Call, repo: Repo, revision: string, state: ServerState): void {
   const commit = resolveOr404(call, repo, revision, state);
   if (!commit) return;
-  const blobs = isTrue(call.query.get("blobs"));
+  const blobs = isTrue(call.query.get("blobs") ?? undefined);
   const siblings = [...commit.tree.values()]
     .sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((f) => {
@@ -234,10 +235,6 @@ function folderJson(repo: Repo, commit: Commit, path: string, expand: boolean): 
   return e;
 }
 
-function isTrue(v: string | null): boolean {
-  return v !== null && /^(1|true|yes|on)$/i.test(v);
-}
-
 /** `GET .../tree/{rev}[/{path}]`: direct children, or everything below with `recursive=true`. */
 function tree(call: Call, repo: Repo, args: string[], state: ServerState): void {
   const n = args[0] === "refs" && args.length >= 3 ? 3 : 1;
@@ -245,8 +242,8 @@ function tree(call: Call, repo: Repo, args: string[], state: ServerState): void 
   const path = args.slice(n).join("/").replace(/\/+$/, "");
   const commit = resolveOr404(call, repo, revision, state);
   if (!commit) return;
-  const recursive = isTrue(call.query.get("recursive"));
-  const expand = isTrue(call.query.get("expand"));
+  const recursive = isTrue(call.query.get("recursive") ?? undefined);
+  const expand = isTrue(call.query.get("expand") ?? undefined);
   const dirs = folders(commit);
   if (path !== "" && !dirs.has(path)) {
     entryNotFound(call, commit.id, `Entry not found: ${path}`);
@@ -290,7 +287,7 @@ async function pathsInfo(call: Call, repo: Repo, revision: string, state: Server
   if (!commit) return;
   const raw = body.paths;
   const paths = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
-  const expand = body.expand === true || isTrue(typeof body.expand === "string" ? body.expand : null);
+  const expand = body.expand === true || isTrue(typeof body.expand === "string" ? body.expand : undefined);
   const dirs = folders(commit);
   const out: Record<string, unknown>[] = [];
   for (const p of paths) {
@@ -314,7 +311,7 @@ function refs(call: Call, repo: Repo): void {
     converts: [],
     tags: list(repo.tags, "tags"),
   };
-  if (isTrue(call.query.get("include_prs"))) body.pullRequests = list(repo.pullRequests, "pr");
+  if (isTrue(call.query.get("include_prs") ?? undefined)) body.pullRequests = list(repo.pullRequests, "pr");
   sendJson(call.res, 200, body);
 }
 

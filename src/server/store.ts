@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { gitBlobSha1 } from "../common/hashes.js";
 import type { RepoType } from "../common/repo.js";
 import { HfConfigError } from "../errors.js";
 import type { BlobStore, StoredBlob } from "./blob-store.js";
@@ -198,7 +199,7 @@ export class HubStore {
           path,
           size: blob.size,
           sha256: blob.sha256,
-          oid: lfs ? sha1Blob(pointer) : blob.gitSha1,
+          oid: lfs ? gitBlobSha1(Buffer.from(pointer, "utf8")) : blob.gitSha1,
           lfs,
           pointerSize: pointerBytes,
           lastCommit: index,
@@ -359,9 +360,4 @@ export class HubStore {
       .filter((t) => t.kind === "access_token")
       .map((t) => ({ name: t.user, token: t.token, role: t.role }));
   }
-}
-
-function sha1Blob(text: string): string {
-  const bytes = Buffer.from(text, "utf8");
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
