@@ -40,7 +40,7 @@ export function createContext(init: Omit<CliContext, "config">): CliContext {
  * off `ctx.config`. Like Python's "Request {id}: {METHOD} {url} (authenticated: {bool})" debug log:
  * the URL as `displayUrl` shows it and a yes/no for auth, never a header value.
  */
-export function debugHttpLog(out: Output): HttpHooks {
+function debugHttpLog(out: Output): HttpHooks {
   return {
     onRequest: (r) =>
       out.debug(`Request ${r.traceId}: ${r.method} ${r.url} (authenticated: ${r.authenticated})`),
