@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createHubClient,
   describeTokenSource,
@@ -14,26 +13,18 @@ import {
   switchToken,
   whoami,
 } from "../../src/index.js";
-import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
+import { DEMO_TOKENS } from "../../src/server/index.js";
+import { useHubHome } from "../helpers/hub.js";
 
 // The README "Authentication" library example, against the local Hub.
-let hub: HubServer;
-let home: string;
-beforeAll(async () => {
-  hub = await createHubServer({ demo: true });
-  home = await mkdtemp(join(tmpdir(), "hubkit-auth-lib-"));
-});
-afterAll(async () => {
-  await hub.close();
-  await rm(home, { recursive: true, force: true });
-});
+const box = useHubHome("hubkit-auth-lib-");
 
 describe("library API (README example)", () => {
   it("loginWithToken, resolveToken + describeTokenSource, whoami, list/switch, logout", async () => {
     const config = readConfig({
-      HF_HOME: join(home, "hf"),
-      HOME: home,
-      HF_ENDPOINT: hub.url,
+      HF_HOME: join(box.home, "hf"),
+      HOME: box.home,
+      HF_ENDPOINT: box.hub.url,
       GIT_CONFIG_NOSYSTEM: "1",
     });
     expect(await resolveToken({}, config)).toBeUndefined();
@@ -66,7 +57,7 @@ describe("library API (README example)", () => {
   });
 
   it("a rejected token saves nothing", async () => {
-    const config = readConfig({ HF_HOME: join(home, "hf2"), HOME: home, HF_ENDPOINT: hub.url });
+    const config = readConfig({ HF_HOME: join(box.home, "hf2"), HOME: box.home, HF_ENDPOINT: box.hub.url });
     await expect(loginWithToken(config, "hf_wrongwrongwrongwrongwrongwrong00")).rejects.toMatchObject({
       code: "HF_AUTH_INVALID",
     });

@@ -1,27 +1,21 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
+import { describe, expect, it } from "vitest";
+import { DEMO_TOKENS } from "../../src/server/index.js";
 import { CLI, type RunResult, runHf } from "../helpers/cli.js";
+import { useHubHome } from "../helpers/hub.js";
 
 // Runs every auth command, in every output format, with the demo's known tokens (and a device-code
 // OAuth token), and greps everything printed: only `hf auth token` may print a token.
-let hub: HubServer;
-let home: string;
-beforeAll(async () => {
-  hub = await createHubServer({ demo: true, oauth: { interval: 1 } });
-  home = await mkdtemp(join(tmpdir(), "hubkit-leak-"));
-});
-afterAll(async () => {
-  await hub.close();
-  await rm(home, { recursive: true, force: true });
+const box = useHubHome("hubkit-leak-", {
+  hub: { demo: true, oauth: { interval: 1 } },
+  env: { GIT_CONFIG_NOSYSTEM: "1" },
 });
 
 describe("no token in any output except `hf auth token`", () => {
   it("greps stdout and stderr of every auth command", async () => {
-    const env = { HF_HOME: join(home, "hf"), HOME: home, HF_ENDPOINT: hub.url, GIT_CONFIG_NOSYSTEM: "1" };
+    const { env, home } = box;
     const outputs: { args: string[]; r: RunResult }[] = [];
     const run = async (args: string[], extra: Record<string, string> = {}, input?: string) => {
       const r = await runHf(args, { env: { ...env, ...extra }, input, cwd: home, timeoutMs: 20_000 });
@@ -112,7 +106,7 @@ function deviceLogin(env: Record<string, string>): Promise<RunResult> {
       stdout += d;
       if (!approved && stdout.includes("\n")) {
         approved = true;
-        hub.approveDeviceCode(JSON.parse(stdout.split("\n")[0] as string).user_code, "bob");
+        box.hub.approveDeviceCode(JSON.parse(stdout.split("\n")[0] as string).user_code, "bob");
       }
     });
     child.on("close", (code) => {
