@@ -12,7 +12,9 @@ export {
 } from "./auth/device-flow.js";
 export {
   approveGitCredential,
+  fillGitCredential,
   GIT_USERNAME,
+  type GitCredential,
   listCredentialHelpers,
   rejectGitCredential,
 } from "./auth/git-credential.js";
@@ -109,7 +111,6 @@ export {
   type DoctorContext,
   type DoctorReport,
   type EnvInfo,
-  fillGitCredential,
   findTokenLeaks,
   formatDoctorReport,
   formatEnvInfo,

@@ -1,4 +1,3 @@
-export { fillGitCredential, type GitCredential, listCredentialHelpers } from "../auth/git-credential.js";
 export {
   type CacheUsage,
   checkCache,
