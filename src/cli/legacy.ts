@@ -39,20 +39,22 @@ function usage(): string {
 }
 
 const args = process.argv.slice(2);
-const name = args[0];
-const entry = name === undefined ? undefined : LEGACY[name];
-if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-  process.stdout.write(usage());
-  process.exitCode = 0;
-} else if (name === "--version" || name === "-V" || name === "version") {
-  process.exitCode = await runCli({
-    argv: ["--version"],
+const run = (argv: string[]) =>
+  runCli({
+    argv,
     env: process.env,
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
   });
+const name = args[0];
+const entry = name === undefined ? undefined : LEGACY[name];
+if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  process.stdout.write(usage());
+  process.exitCode = 0;
+} else if (name === "--version" || name === "-V" || name === "version") {
+  process.exitCode = await run(["--version"]);
 } else if (!entry) {
   process.stderr.write(
     `Error: 'huggingface-cli ${name}' is not supported. huggingface-cli keeps only ${Object.keys(LEGACY).join(", ")}; use 'hf' for everything else.\nHint: hf --help\n`,
@@ -62,12 +64,5 @@ if (name === undefined || name === "--help" || name === "-h" || name === "help")
   if (!entry.notes) {
     process.stderr.write(`Note: 'huggingface-cli ${name}' is deprecated; use '${entry.use}'.\n`);
   }
-  process.exitCode = await runCli({
-    argv: [...entry.argv, ...args.slice(1)],
-    env: process.env,
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    cwd: process.cwd(),
-  });
+  process.exitCode = await run([...entry.argv, ...args.slice(1)]);
 }
