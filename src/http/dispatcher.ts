@@ -1,6 +1,7 @@
 import { setFlagsFromString } from "node:v8";
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
+import type { Dispatcher, EnvHttpProxyAgent as UndiciEnvHttpProxyAgent } from "undici";
 import type { Env } from "../config/index.js";
+import { Agent, EnvHttpProxyAgent } from "./undici-lean.js";
 
 /** Proxy settings read from an env object (never `process.env`), lower case first like curl/undici. */
 export interface ProxySettings {
@@ -64,7 +65,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     httpsProxy: proxy.httpsProxy ?? "",
     noProxy: proxy.noProxy ?? "",
     proxyTunnel: false,
-  } as EnvHttpProxyAgent.Options);
+  } as UndiciEnvHttpProxyAgent.Options);
 }
 
 const shared = new Map<string, Dispatcher>();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PassThrough, type Readable } from "node:stream";
 import { setTimeout as sleepFor } from "node:timers/promises";
-import { type Dispatcher, request as undiciRequest } from "undici";
+import type { Dispatcher } from "undici";
 import type { RepoType } from "../common/repo.js";
 import type { HubConfig } from "../config/index.js";
 import { AbortedError, HfError, HttpError, NetworkError, OfflineModeError, TimeoutError } from "../errors.js";
@@ -9,6 +9,7 @@ import { proxySettingsFromEnv, sharedDispatcher } from "./dispatcher.js";
 import { displayUrl } from "./display-url.js";
 import { raiseForStatus } from "./raise-for-status.js";
 import { errorCode, nextDelay, type RetryPolicy, resolveRetryPolicy } from "./retry-policy.js";
+import { request as undiciRequest } from "./undici-lean.js";
 import { buildUserAgent } from "./user-agent.js";
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
