@@ -70,6 +70,8 @@ describe("hf download (in process)", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("✓ Downloaded");
     expect(r.stderr).toMatch(/Fetching 4 files|w\.bin|100%/);
+    // The bars clear themselves; one summary line stays.
+    expect(r.stderr).toMatch(/Fetched 4 file\(s\), [\d.]+K? in [\d.]+s/);
   });
   it("--dry-run lists files, sizes and what is cached", async () => {
     const r = await hf(["download", "acme/tiny", "--dry-run", "--json"]);

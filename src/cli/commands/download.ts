@@ -117,7 +117,9 @@ export function parseHfUri(
 }
 
 /** Progress bars on stderr (cli-progress multibar): one per file in flight plus a total. */
-async function createProgress(ctx: CliContext): Promise<{ onEvent(e: DownloadEvent): void; stop(): void }> {
+async function createProgress(
+  ctx: CliContext,
+): Promise<{ onEvent(e: DownloadEvent): void; stop(succeeded: boolean): void }> {
   const { default: cliProgress } = await import("cli-progress");
   const multi = new cliProgress.MultiBar(
     {
@@ -134,6 +136,11 @@ async function createProgress(ctx: CliContext): Promise<{ onEvent(e: DownloadEve
   let total: ReturnType<typeof multi.create> | undefined;
   let totalDone = 0;
   let totalSize = 0;
+  // The bars clear themselves when done (a fast download would leave nothing to see): one summary
+  // line on stderr says what happened, like tqdm's last line.
+  const started = Date.now();
+  let fetched = 0;
+  let cached = 0;
   const short = (n: string) => (n.length > 30 ? `…${n.slice(-29)}` : n.padEnd(30));
   return {
     onEvent(e) {
@@ -160,6 +167,8 @@ async function createProgress(ctx: CliContext): Promise<{ onEvent(e: DownloadEve
         totalDone += e.delta;
         total?.update(totalDone, { done: formatSize(totalDone) });
       } else if (e.type === "file-done") {
+        if (e.fromCache) cached++;
+        else fetched++;
         const b = bars.get(e.filename);
         if (b) {
           multi.remove(b);
@@ -167,8 +176,14 @@ async function createProgress(ctx: CliContext): Promise<{ onEvent(e: DownloadEve
         }
       }
     },
-    stop() {
+    stop(succeeded) {
       multi.stop();
+      if (!succeeded) return;
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      const from = cached > 0 ? ` (${cached} already in the cache)` : "";
+      if (fetched > 0)
+        ctx.out.info(`Fetched ${fetched} file(s), ${formatSize(totalDone)} in ${secs}s${from}`);
+      else if (cached > 0) ctx.out.info(`All ${cached} file(s) already in the cache`);
     },
   };
 }
@@ -237,6 +252,7 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
     },
   };
   let path: string;
+  let succeeded = false;
   try {
     if (o.dryRun) {
       const { snapshotDownload } = await import("../../download/snapshot-download.js");
@@ -262,8 +278,9 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
       });
       path = r.path;
     }
+    succeeded = true;
   } finally {
-    progress?.stop();
+    progress?.stop(succeeded);
   }
   if (ctx.format === "json") ctx.out.json({ path });
   else if (ctx.format === "quiet" || !ctx.out.stdout.isTTY) ctx.out.result(path);
