@@ -254,22 +254,23 @@ export async function downloadToCache(t: FileTask): Promise<string> {
   // Small files: no resume is worth a lock. Like Python, download to a process-unique
   // `<etag>.<8hex>.incomplete`, verify, rename atomically (two racing writers rename identical,
   // verified bytes), and delete the temp file on failure.
+  // What both paths below send to fetchBlob; only the partial file (and ranges) differ.
+  const fetchBase = {
+    client: ctx.client,
+    url,
+    etag,
+    size,
+    destPath: blob,
+    filename: t.filename,
+    signal: t.signal,
+    onProgress: t.onProgress,
+    repo: { id: t.repoId, type: ctx.repoType },
+    retryDelayMs: t.retryDelayMs,
+  };
   if (size !== undefined && size <= SMALL_FILE && (t.force || !(await exists(blob)))) {
     const partial = `${blob}.${shortRandomHex()}.incomplete`;
     try {
-      await fetchBlob({
-        client: ctx.client,
-        url,
-        etag,
-        size,
-        partialPath: partial,
-        destPath: blob,
-        filename: t.filename,
-        signal: t.signal,
-        onProgress: t.onProgress,
-        repo: { id: t.repoId, type: ctx.repoType },
-        retryDelayMs: t.retryDelayMs,
-      });
+      await fetchBlob({ ...fetchBase, partialPath: partial });
     } finally {
       await fsp.rm(partial, { force: true });
     }
@@ -295,20 +296,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
     const partial = `${blob}.incomplete`;
     if (t.force) await fsp.rm(partial, { force: true });
     if (t.force || !(await exists(blob))) {
-      await fetchBlob({
-        client: ctx.client,
-        url,
-        etag,
-        size,
-        partialPath: partial,
-        destPath: blob,
-        filename: t.filename,
-        signal: t.signal,
-        onProgress: t.onProgress,
-        repo: { id: t.repoId, type: ctx.repoType },
-        retryDelayMs: t.retryDelayMs,
-        ranges: t.ranges,
-      });
+      await fetchBlob({ ...fetchBase, partialPath: partial, ranges: t.ranges });
       await createRelativeSymlink(blob, pointer);
       return emitDone(pointer, false);
     }
