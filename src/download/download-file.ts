@@ -86,7 +86,7 @@ export function rangeOptions(
   return { parts: Math.min(o.rangeParts ?? 4, maxWorkers ?? 8), minBytes: o.rangedMinBytes };
 }
 
-async function exists(p: string): Promise<boolean> {
+export async function exists(p: string): Promise<boolean> {
   try {
     await fsp.stat(p);
     return true;

@@ -256,15 +256,8 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
     let chain: Promise<void> = Promise.resolve();
     let inflight = 0;
     const writeBatch = async (bufs: Buffer[], n: number) => {
-      let done = 0;
-      while (done < n) {
-        const { bytesWritten } = await fh.writev(
-          done === 0 ? bufs : [Buffer.concat(bufs).subarray(done)],
-          position,
-        );
-        done += bytesWritten;
-        position += bytesWritten;
-      }
+      await writeAllAt(fh, bufs, n, position);
+      position += n;
       for (const b of bufs) hasher.update(b);
       progressed = true;
       inflight--;
@@ -422,15 +415,8 @@ function streamToFile(
       pendingBytes = 0;
       inflight++;
       chain = chain.then(async () => {
-        let done = 0;
-        while (done < n) {
-          const { bytesWritten } = await fh.writev(
-            done === 0 ? bufs : [Buffer.concat(bufs).subarray(done)],
-            position,
-          );
-          done += bytesWritten;
-          position += bytesWritten;
-        }
+        await writeAllAt(fh, bufs, n, position);
+        position += n;
         inflight--;
         onWritten(n);
       });
@@ -765,3 +751,15 @@ try {
   if (fd !== undefined) fs.closeSync(fd);
 }
 `;
+
+/** Writes all `n` bytes of `bufs` at `position`: writev may write fewer bytes than asked. */
+async function writeAllAt(fh: fsp.FileHandle, bufs: Buffer[], n: number, position: number): Promise<void> {
+  let done = 0;
+  while (done < n) {
+    const { bytesWritten } = await fh.writev(
+      done === 0 ? bufs : [Buffer.concat(bufs).subarray(done)],
+      position + done,
+    );
+    done += bytesWritten;
+  }
+}

@@ -9,22 +9,13 @@ import {
   LocalEntryNotFoundError,
   RepoNotFoundError,
 } from "../errors.js";
-import { downloadToCache, downloadToLocalDir, type FileTask, rangeOptions } from "./download-file.js";
+import { downloadToCache, downloadToLocalDir, exists, type FileTask, rangeOptions } from "./download-file.js";
 import { createDownloadContext, type DownloadContext, explainRepoError } from "./hub.js";
 import { huggingfaceDir, localDirPaths, readLocalMetadata } from "./local-dir.js";
 import { filterRepoPaths } from "./patterns.js";
 import { listRepoFiles, readTreeCache, type TreeFile, treeEtag, treeSize, writeTreeCache } from "./tree.js";
 import type { DryRunFile, SnapshotDownloadOptions, SnapshotResult } from "./types.js";
 import { validateRelativeFilename, validateRepoId } from "./validators.js";
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fsp.stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Errors after which a cached snapshot may still answer (Python: everything but these). */
 function isFallbackError(e: unknown): boolean {
