@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Downloads side by side against the local Hub (createHubServer, loopback, same disk): one big LFS
-// file (BENCH_BIG_MB, default 2048 MiB) and a 2,000-file snapshot, with this CLI, the Python client
-// (.venv-py/bin/hf, HF_HUB_DISABLE_XET=1) and curl (the single-file ceiling: one GET of the CDN URL).
+// file (BENCH_BIG_MB, default 2048 MiB) and a 2,000-file snapshot, with this CLI (one stream, its
+// default, and --connections 4), the Python client (.venv-py/bin/hf, HF_HUB_DISABLE_XET=1) and curl
+// (the single-file ceiling: one GET of the CDN URL, nothing verified).
 // Reports MB/s, ratios and peak RSS (/usr/bin/time -v when present, else /proc VmHWM sampling) and
 // writes bench/results/download-<date>.md.
 //
 //   npm run build && node bench/download.mjs        (BENCH_BIG_MB=512 for a quicker run)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -59,9 +60,20 @@ const hub = await new Promise((resolve, reject) => {
   server.on("exit", (code) => reject(new Error(`hf serve exited ${code}`)));
 });
 
-/** Runs a command; returns { ms, rssMiB, code }. */
+/** CPU seconds (user + system) the hub server process has used so far. */
+function serverCpu() {
+  try {
+    const f = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs a command; returns { ms, rssMiB, cpuS (the client's user + sys), serverCpuS, code }. */
 function measure(cmd, args, env) {
   return new Promise((resolve) => {
+    const server0 = serverCpu();
     const full = TIME ? [TIME, ["-v", cmd, ...args]] : [cmd, args];
     const t = process.hrtime.bigint();
     const child = spawn(full[0], full[1], {
@@ -84,8 +96,11 @@ function measure(cmd, args, env) {
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
       const kb = m ? Number(m[1]) : hwm;
+      const user = /User time \(seconds\): ([\d.]+)/.exec(err);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
+      const cpuS = user && sys ? Number(user[1]) + Number(sys[1]) : Number.NaN;
       if (code !== 0) console.error(`${cmd} ${args.join(" ")} exited ${code}\n${err.slice(-2000)}`);
-      resolve({ ms, rssMiB: kb / 1024, code });
+      resolve({ ms, rssMiB: kb / 1024, cpuS, serverCpuS: serverCpu() - server0, code });
     });
   });
 }
@@ -141,6 +156,9 @@ async function compare(tools) {
       n,
       {
         ms: median(results[n].map((r) => r.ms)),
+        all: results[n].map((r) => r.ms),
+        cpuS: median(results[n].map((r) => r.cpuS)),
+        serverCpuS: median(results[n].map((r) => r.serverCpuS)),
         rssMiB: Math.max(...results[n].map((r) => r.rssMiB)),
         code: results[n].find((r) => r.code !== 0)?.code ?? 0,
       },
@@ -159,6 +177,15 @@ const bigTools = {
     out: join(work, "curl.bin"),
   }),
   hubkit: tool("h1", process.execPath, [cli, "download", "bench/big", "big.bin"]),
+  // parallel ranges (opt-in): on loopback they only add CPU; kept to show the trade-off
+  "hubkit --connections 4": tool("h4", process.execPath, [
+    cli,
+    "download",
+    "bench/big",
+    "big.bin",
+    "--connections",
+    "4",
+  ]),
 };
 if (existsSync(PY_HF)) bigTools.python = tool("p1", PY_HF, ["download", "bench/big", "big.bin"]);
 const big = await compare(bigTools);
@@ -168,16 +195,18 @@ const many = await compare(manyTools);
 const manyBytes = Object.values(manyFiles).reduce((s, f) => s + Buffer.byteLength(f.content), 0);
 
 const fmt = (x) => x.toFixed(x >= 100 ? 0 : 1);
+const cpu = (r) => `${r.cpuS.toFixed(2)} s + ${r.serverCpuS.toFixed(2)} s`;
+const runs = (r) => r.all.map((ms) => (ms / 1000).toFixed(2)).join(", ");
 for (const [tool, r] of Object.entries(big)) {
   if (!r) continue;
   rows.push(
-    `| ${BIG_MB} MiB LFS file | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(mbps(bigBytes, r.ms))} MB/s | ${fmt(r.rssMiB)} MiB | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`,
+    `| ${BIG_MB} MiB LFS file | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(mbps(bigBytes, r.ms))} MB/s | ${fmt(r.rssMiB)} MiB | ${cpu(r)} | ${runs(r)} | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`,
   );
 }
 for (const [tool, r] of Object.entries(many)) {
   if (!r) continue;
   rows.push(
-    `| ${MANY}-file snapshot | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(MANY / (r.ms / 1000))} files/s | ${fmt(r.rssMiB)} MiB | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`,
+    `| ${MANY}-file snapshot | ${tool} | ${fmt(r.ms / 1000)} s | ${fmt(MANY / (r.ms / 1000))} files/s | ${fmt(r.rssMiB)} MiB | ${cpu(r)} | ${runs(r)} | ${r.code === 0 ? "ok" : `exit ${r.code}`} |`,
   );
 }
 const ratio = (a, b) => (a && b ? (b.ms / a.ms).toFixed(2) : "n/a");
@@ -188,12 +217,17 @@ Local Hub (\`hf serve --data\`, a separate process) on loopback, CDN on 127.0.0.
 Machine: ${process.platform} ${process.arch}, node ${process.version}. Big file: ${BIG_MB} MiB; snapshot: ${MANY} files (${manyBytes} bytes).
 Peak RSS: ${TIME ? "/usr/bin/time -v" : "VmHWM sampled from /proc"}.
 
-| case | tool | time | speed | peak RSS | result |
-|---|---|---|---|---|---|
+| case | tool | time | speed | peak RSS | CPU: client + hub | every run (s) | result |
+|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
+
+CPU: the client's user + system seconds and the hub process's, medians. The machine has ${cpus().length} cores: the
+hub, the client's receiving, writing and hashing threads share them. Writing to the page cache is most of
+curl's CPU (it verifies nothing); hubkit also hashes every byte (sha256) before the file becomes visible.
 
 Ratios (higher is better for hubkit):
 - big file, hubkit vs curl: ${ratio(big.hubkit, big.curl)}x (target >= 0.9)
+- big file, hubkit --connections 4 vs curl: ${ratio(big["hubkit --connections 4"], big.curl)}x
 - big file, hubkit vs Python: ${ratio(big.hubkit, big.python)}x (target >= 1.5)
 - snapshot, hubkit vs Python: ${ratio(many.hubkit, many.python)}x (target >= 2)
 

@@ -24,11 +24,11 @@ import {
   UnsafePathError,
 } from "../errors.js";
 import { raiseForStatus } from "../http/raise-for-status.js";
-import { fetchBlob } from "./fetch-blob.js";
+import { type FetchBlobOptions, fetchBlob } from "./fetch-blob.js";
 import { createDownloadContext, type DownloadContext, explainRepoError } from "./hub.js";
 import { ensureHuggingfaceDir, localDirPaths, readLocalMetadata, writeLocalMetadata } from "./local-dir.js";
 import { etagKind, type FileMetadata, parseFileMetadata } from "./metadata.js";
-import type { DownloadEvent, DownloadFileOptions } from "./types.js";
+import type { CommonDownloadOptions, DownloadEvent, DownloadFileOptions } from "./types.js";
 import { validateRelativeFilename, validateRepoId } from "./validators.js";
 
 /** `{endpoint}/{prefix}{repo_id}/resolve/{quote(rev, safe="")}/{quote(filename)}` (hf_hub_url). */
@@ -73,17 +73,23 @@ export interface FileTask {
   /** From a tree listing of `revision` (a commit): lets a snapshot skip the HEAD. */
   known?: { etag: string; size: number } | undefined;
   retryDelayMs?: number | undefined;
-  /** Parallel ranged fetch of big files (fetchBlob `ranges`); undefined = one stream. */
-  ranges?: { parts: number; minBytes?: number | undefined } | undefined;
+  /** How big files travel (fetchBlob's `ranges` and `directMinBytes`). */
+  transfer: Pick<FetchBlobOptions, "ranges" | "directMinBytes">;
 }
 
-/** Ranges per big file: 4, bounded by the worker count (tests may lower the size threshold). */
-export function rangeOptions(
-  maxWorkers: number | undefined,
-  options: object,
-): { parts: number; minBytes?: number | undefined } {
-  const o = options as { rangeParts?: number; rangedMinBytes?: number };
-  return { parts: Math.min(o.rangeParts ?? 4, maxWorkers ?? 8), minBytes: o.rangedMinBytes };
+/**
+ * How big files travel: one stream, received straight into a BlobWriter from 16 MiB; with
+ * `connections` > 1, files of 64 MiB or more as that many parallel ranges (tests lower both sizes).
+ */
+export function transferOptions(
+  options: CommonDownloadOptions,
+): Pick<FetchBlobOptions, "ranges" | "directMinBytes"> {
+  const o = options as { rangedMinBytes?: number; directMinBytes?: number };
+  const parts = options.connections ?? 1;
+  return {
+    ranges: parts > 1 ? { parts, minBytes: o.rangedMinBytes } : undefined,
+    directMinBytes: o.directMinBytes,
+  };
 }
 
 export async function exists(p: string): Promise<boolean> {
@@ -254,7 +260,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
   // Small files: no resume is worth a lock. Like Python, download to a process-unique
   // `<etag>.<8hex>.incomplete`, verify, rename atomically (two racing writers rename identical,
   // verified bytes), and delete the temp file on failure.
-  // What both paths below send to fetchBlob; only the partial file (and ranges) differ.
+  // What both paths below send to fetchBlob; only the partial file differs.
   const fetchBase = {
     client: ctx.client,
     url,
@@ -266,6 +272,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
     onProgress: t.onProgress,
     repo: { id: t.repoId, type: ctx.repoType },
     retryDelayMs: t.retryDelayMs,
+    ...t.transfer,
   };
   if (size !== undefined && size <= SMALL_FILE && (t.force || !(await exists(blob)))) {
     const partial = `${blob}.${shortRandomHex()}.incomplete`;
@@ -296,7 +303,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
     const partial = `${blob}.incomplete`;
     if (t.force) await fsp.rm(partial, { force: true });
     if (t.force || !(await exists(blob))) {
-      await fetchBlob({ ...fetchBase, partialPath: partial, ranges: t.ranges });
+      await fetchBlob({ ...fetchBase, partialPath: partial });
       await createRelativeSymlink(blob, pointer);
       return emitDone(pointer, false);
     }
@@ -397,7 +404,7 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
       onProgress: t.onProgress,
       repo: { id: t.repoId, type: ctx.repoType },
       retryDelayMs: t.retryDelayMs,
-      ranges: t.ranges,
+      ...t.transfer,
     });
     await writeLocalMetadata(lp, commit, etag);
     return emitDone(lp.file, false);
@@ -430,7 +437,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<string
     onProgress: options.onProgress,
     lockTimeoutMs: options.lockTimeoutMs,
     retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
-    ranges: rangeOptions(options.maxWorkers, options),
+    transfer: transferOptions(options),
   };
   return options.localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task);
 }

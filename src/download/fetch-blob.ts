@@ -5,6 +5,8 @@ import { Worker } from "node:worker_threads";
 import type { RepoType } from "../common/repo.js";
 import { AbortedError, DiskFullError, HfError, IntegrityError } from "../errors.js";
 import type { HubClient, HubResponse } from "../http/hub-client.js";
+import type { RawGetResponse } from "../http/raw-get.js";
+import { BlobWriter } from "./blob-writer.js";
 import { etagKind } from "./metadata.js";
 import type { DownloadEvent } from "./types.js";
 
@@ -32,7 +34,15 @@ export interface FetchBlobOptions {
    * is at least `minBytes` (default 64 MiB). `parts` <= 1 (the default) keeps one stream.
    */
   ranges?: { parts: number; minBytes?: number | undefined } | undefined;
+  /**
+   * Files of at least this size (default 16 MiB) are received straight into a BlobWriter (written
+   * and hashed on other threads) when the client's `receive` transport applies.
+   */
+  directMinBytes?: number | undefined;
 }
+
+/** Default size from which one stream is received straight into a BlobWriter. */
+export const DIRECT_MIN_BYTES = 16 * 1024 * 1024;
 
 /** Default size from which a file is fetched as parallel ranges (when `ranges.parts` > 1). */
 export const RANGED_MIN_BYTES = 64 * 1024 * 1024;
@@ -155,10 +165,15 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
   }
   const kind = etagKind(o.etag);
   const hasher = new ContentHasher(kind, o.size);
+  let fast = o.size !== undefined && o.size >= (o.directMinBytes ?? DIRECT_MIN_BYTES);
+  /** The digest the last attempt's BlobWriter computed over the whole partial file. */
+  let fastDigest: string | undefined;
   const maxAttempts = o.maxAttemptsWithoutProgress ?? 5;
   const baseDelay = o.retryDelayMs ?? 1000;
   let failures = 0;
   let announced = false;
+  const reportBytes = (n: number, position: number) =>
+    o.onProgress?.({ type: "bytes", filename: o.filename, delta: n, downloaded: position, size: o.size });
 
   const backoff = async (reason: string) => {
     failures++;
@@ -183,6 +198,7 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
       o.onProgress?.({ type: "file-start", filename: o.filename, size: o.size, resumedFrom: offset });
     }
     if (o.size !== undefined && offset === o.size && offset > 0) {
+      fastDigest = undefined;
       if (hasher.covered !== offset) await hasher.catchUp(o.partialPath, offset);
       break;
     }
@@ -191,9 +207,25 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
       headers.range = `bytes=${offset}-`;
       headers["if-range"] = `"${o.etag}"`;
     }
-    let res: HubResponse;
+    // The body goes either straight from the socket into a BlobWriter's ring (big files: written
+    // and hashed on other threads), or through the general client as a stream.
+    let res: HubResponse | undefined;
+    let raw: RawGetResponse | undefined;
+    let writer: BlobWriter | undefined;
+    fastDigest = undefined;
     try {
-      res = await o.client.request({ url: o.url, headers, signal: o.signal, repo: o.repo });
+      if (fast) {
+        writer = new BlobWriter({
+          kind,
+          size: o.size,
+          path: o.partialPath,
+          onWritten: reportBytes,
+        });
+        raw = await o.client.receive({ url: o.url, headers, signal: o.signal }, writer);
+        // Not for this transport (a redirect, an error status...): the general client from now on.
+        if (!raw) fast = false;
+      }
+      if (!raw) res = await o.client.request({ url: o.url, headers, signal: o.signal, repo: o.repo });
     } catch (e) {
       if (e instanceof AbortedError || o.signal?.aborted) throw e;
       if (isRetryableBodyError(e) && failures < maxAttempts) {
@@ -202,9 +234,12 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
       }
       throw e;
     }
+    const status = raw ? raw.status : (res as HubResponse).status;
+    const contentRange = raw ? raw.headers["content-range"] : (res as HubResponse).headers["content-range"];
+    const discard = async () => (raw ? raw.destroy() : await (res as HubResponse).dump());
     let start = 0;
-    if (res.status === 206) {
-      const cr = parseContentRange(res.headers["content-range"]);
+    if (status === 206) {
+      const cr = parseContentRange(contentRange);
       const consistent =
         offset > 0 &&
         cr !== undefined &&
@@ -212,11 +247,11 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
         (o.size === undefined || cr.total === undefined || cr.total === o.size) &&
         (o.size === undefined || cr.end === o.size - 1);
       if (!consistent) {
-        await res.dump();
+        await discard();
         await fsp.rm(o.partialPath, { force: true });
         o.onProgress?.({
           type: "warning",
-          message: `${o.filename}: the server answered a range request with an inconsistent Content-Range (${res.headers["content-range"] ?? "none"}); restarting from the beginning`,
+          message: `${o.filename}: the server answered a range request with an inconsistent Content-Range (${contentRange ?? "none"}); restarting from the beginning`,
         });
         if (failures >= maxAttempts) {
           throw new IntegrityError(`The server keeps sending inconsistent ranges for ${o.filename}.`, {
@@ -228,101 +263,61 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
         continue;
       }
       start = offset;
-    } else if (res.status !== 200) {
-      await res.dump();
-      throw new IntegrityError(`Unexpected ${res.status} answer to GET ${o.url} for ${o.filename}.`, {
+    } else if (status !== 200) {
+      await discard();
+      throw new IntegrityError(`Unexpected ${status} answer to GET ${o.url} for ${o.filename}.`, {
         url: o.url,
-        status: res.status,
+        status,
       });
     }
     // 200 to a range request: the server ignored it, or If-Range saw a different etag. Start over.
-    if (hasher.covered !== start) await hasher.catchUp(o.partialPath, start);
+    if (!raw && hasher.covered !== start) await hasher.catchUp(o.partialPath, start);
 
     let fh: fsp.FileHandle;
     try {
       fh = await fsp.open(o.partialPath, start === 0 ? "w" : "r+");
     } catch (e) {
-      await res.dump();
+      await discard();
       if ((e as NodeJS.ErrnoException).code === "ENOSPC") throw diskFull(e, o, start);
       throw e;
     }
     let position = start;
-    let progressed = false;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    // Writes are chained (in order) and overlap with reading the socket: up to MAX_INFLIGHT batches
-    // may be queued before reading waits. A failed write stops the chain, so no hole is ever left
-    // behind a later write; the next attempt restarts from the partial file's real size.
-    let chain: Promise<void> = Promise.resolve();
-    let inflight = 0;
-    const writeBatch = async (bufs: Buffer[], n: number) => {
-      await writeAllAt(fh, bufs, n, position);
-      position += n;
-      for (const b of bufs) hasher.update(b);
-      progressed = true;
-      inflight--;
-      o.onProgress?.({ type: "bytes", filename: o.filename, delta: n, downloaded: position, size: o.size });
-    };
-    const flush = async (wait: boolean) => {
-      if (pendingBytes > 0) {
-        const bufs = pending;
-        const n = pendingBytes;
-        pending = [];
-        pendingBytes = 0;
-        inflight++;
-        chain = chain.then(() => writeBatch(bufs, n));
-        // Marked handled now; the rejection still surfaces when the chain is awaited.
-        chain.catch(() => undefined);
-      }
-      if (wait || inflight >= MAX_INFLIGHT) await chain;
-    };
     let bodyError: unknown;
     try {
-      // 'data' events with pause/resume rather than `for await`: no promise per chunk, so far less
-      // young-generation garbage per byte, so the socket's chunk buffers are collected sooner (peak
-      // RSS). At most MAX_INFLIGHT write batches are queued before the socket is paused.
-      await new Promise<void>((resolve, reject) => {
-        const body = res.body;
-        let settled = false;
-        const fail = (e: unknown) => {
-          if (settled) return;
-          settled = true;
-          reject(e);
-        };
-        body.on("data", (chunk: Buffer) => {
-          if (settled) return;
-          pending.push(chunk);
-          pendingBytes += chunk.byteLength;
-          if (pendingBytes < WRITE_BATCH) return;
-          const wait = inflight + 1 >= MAX_INFLIGHT;
-          if (wait) body.pause();
-          flush(false).then(() => {
-            if (wait && !settled) body.resume();
-          }, fail);
+      if (raw && writer) {
+        writer.start(fh, start);
+        try {
+          await raw.done;
+          fastDigest = await writer.finish();
+        } catch (e) {
+          bodyError = e;
+          raw.destroy();
+          // keep what arrived intact: it is valid data at its offset (a write error wins)
+          await writer.stop().catch((we: unknown) => {
+            bodyError = we;
+          });
+        }
+        position = writer.position;
+      } else {
+        await streamToFile(
+          (res as HubResponse).body,
+          fh,
+          start,
+          (o.size ?? Number.POSITIVE_INFINITY) - start,
+          (n, bufs) => {
+            position += n;
+            for (const b of bufs) hasher.update(b);
+            reportBytes(n, position);
+          },
+        ).catch((e: unknown) => {
+          bodyError = e;
         });
-        body.once("end", () => {
-          if (settled) return;
-          flush(true).then(() => {
-            settled = true;
-            resolve();
-          }, fail);
-        });
-        body.once("error", fail);
-        body.once("close", () => {
-          if (!body.readableEnded)
-            fail(Object.assign(new Error("premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
-        });
-      });
-    } catch (e) {
-      bodyError = e;
-      // keep what arrived intact: it is valid data at its offset
-      if ((e as NodeJS.ErrnoException).code !== "ENOSPC") await flush(true).catch(() => undefined);
-      else await chain.catch(() => undefined);
+      }
     } finally {
       await fh.close().catch(() => undefined);
     }
+    const progressed = position > start;
     if (bodyError !== undefined) {
-      res.body.destroy();
       if ((bodyError as NodeJS.ErrnoException).code === "ENOSPC") throw diskFull(bodyError, o, position);
       if (bodyError instanceof AbortedError || o.signal?.aborted)
         throw new AbortedError(undefined, { url: o.url });
@@ -352,7 +347,8 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
   }
   if (kind !== "unknown") {
     const got =
-      hasher.enabled && hasher.covered === actual ? hasher.digest() : await fileDigest(o.partialPath, kind);
+      fastDigest ??
+      (hasher.enabled && hasher.covered === actual ? hasher.digest() : await fileDigest(o.partialPath, kind));
     if (got !== o.etag) {
       await fsp.rm(o.partialPath, { force: true });
       throw new IntegrityError(
@@ -389,7 +385,7 @@ function streamToFile(
   fh: fsp.FileHandle,
   position: number,
   limit: number,
-  onWritten: (n: number) => void,
+  onWritten: (n: number, bufs: Buffer[]) => void,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let pending: Buffer[] = [];
@@ -418,7 +414,7 @@ function streamToFile(
         await writeAllAt(fh, bufs, n, position);
         position += n;
         inflight--;
-        onWritten(n);
+        onWritten(n, bufs);
       });
       chain.catch(() => {
         if (!settled) body.destroy();
@@ -429,7 +425,7 @@ function streamToFile(
       received += chunk.byteLength;
       if (received > limit) {
         body.destroy();
-        finish(new IntegrityError(`The server sent more bytes than the range asked for (${limit}).`));
+        finish(new IntegrityError(`The server sent more bytes than expected (${limit}).`));
         return;
       }
       pending.push(chunk);

@@ -9,7 +9,13 @@ import {
   LocalEntryNotFoundError,
   RepoNotFoundError,
 } from "../errors.js";
-import { downloadToCache, downloadToLocalDir, exists, type FileTask, rangeOptions } from "./download-file.js";
+import {
+  downloadToCache,
+  downloadToLocalDir,
+  exists,
+  type FileTask,
+  transferOptions,
+} from "./download-file.js";
 import { createDownloadContext, type DownloadContext, explainRepoError } from "./hub.js";
 import { huggingfaceDir, localDirPaths, readLocalMetadata } from "./local-dir.js";
 import { filterRepoPaths } from "./patterns.js";
@@ -163,7 +169,7 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
       lockTimeoutMs: options.lockTimeoutMs,
       known: { etag: treeEtag(f), size: treeSize(f) },
       retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
-      ranges: rangeOptions(options.maxWorkers, options),
+      transfer: transferOptions(options),
     };
     await (localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));
   }).catch(async (e: unknown) => {

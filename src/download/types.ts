@@ -35,6 +35,12 @@ export interface CommonDownloadOptions {
   /** A ready client (its token is used as is; `token` is then ignored). */
   client?: HubClient | undefined;
   forceDownload?: boolean | undefined;
+  /**
+   * Parallel HTTP Range connections per file of 64 MiB or more (default 1: one stream, which on a
+   * fast link is the cheapest: it is written and hashed on two other threads as it arrives). More
+   * connections help when each connection is slow (a distant CDN); on loopback they only cost CPU.
+   */
+  connections?: number | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((event: DownloadEvent) => void) | undefined;
   /** How long to wait for another process holding a file's lock (default 10 min). */

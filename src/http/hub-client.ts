@@ -8,6 +8,7 @@ import { AbortedError, HfError, HttpError, NetworkError, OfflineModeError, Timeo
 import { proxySettingsFromEnv, sharedDispatcher } from "./dispatcher.js";
 import { displayUrl } from "./display-url.js";
 import { raiseForStatus } from "./raise-for-status.js";
+import { type RawGetResponse, type ReceiveSink, rawGet } from "./raw-get.js";
 import { errorCode, nextDelay, type RetryPolicy, resolveRetryPolicy } from "./retry-policy.js";
 import { request as undiciRequest } from "./undici-lean.js";
 import { buildUserAgent } from "./user-agent.js";
@@ -140,6 +141,20 @@ export interface HubClient {
   readonly tokenSource: string | undefined;
   request(req: HubRequest): Promise<HubResponse>;
   json<T = unknown>(req: HubRequest): Promise<T>;
+  /**
+   * A GET whose body is read straight into `sink` (`rawGet`: no allocation per read), for big blob
+   * downloads. `undefined` when that transport does not apply (a proxy is set, the token would be
+   * sent, not http(s)) or the answer is not a plain 200/206 body (a redirect, an error...): use
+   * `request` then. Errors are the same HfErrors as `request`'s; there are no retries.
+   */
+  receive(req: ReceiveRequest, sink: ReceiveSink): Promise<RawGetResponse | undefined>;
+}
+
+export interface ReceiveRequest {
+  /** Absolute URL. */
+  url: string;
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** Hosts whose redirects Python's HEAD /resolve follows (`constants.HF_URL_HOSTS` + the endpoint's). */
@@ -581,6 +596,45 @@ export function createHubClient(options: HubClientOptions): HubClient {
     }
   }
 
+  async function receive(req: ReceiveRequest, sink: ReceiveSink): Promise<RawGetResponse | undefined> {
+    const url = buildUrl(endpoint, req.url);
+    if (config.offline) throw new OfflineModeError(displayUrl(url));
+    const parsed = new URL(url);
+    if (proxied || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) return undefined;
+    // This transport never carries the token: where it would be sent, `request` is used.
+    if (token !== undefined && originOf(url) === endpointOrigin) return undefined;
+    const headers: Record<string, string> = { "user-agent": userAgent };
+    for (const [k, v] of Object.entries(req.headers ?? {})) {
+      if (k.toLowerCase() !== "authorization") headers[k.toLowerCase()] = v;
+    }
+    headers["x-amzn-trace-id"] ??= headers["x-request-id"] ?? randomUUID();
+    const timeoutMs = config.downloadTimeout * 1000;
+    const info: RequestInfo = {
+      method: "GET",
+      url: displayUrl(url),
+      authenticated: false,
+      traceId: headers["x-amzn-trace-id"],
+    };
+    onRequest(info);
+    let res: RawGetResponse | undefined;
+    try {
+      res = await rawGet(
+        { url: parsed, headers, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs, signal: req.signal },
+        sink,
+      );
+    } catch (e) {
+      throw toHfError(e, url, "GET", timeoutMs, "headers", req.signal);
+    }
+    if (!res) return undefined;
+    onResponse({ ...info, status: res.status });
+    const raw = res;
+    const done = raw.done.catch((e: unknown) => {
+      throw toHfError(e, url, "GET", timeoutMs, "body", req.signal);
+    });
+    done.catch(() => undefined);
+    return { status: raw.status, headers: raw.headers, length: raw.length, done, destroy: raw.destroy };
+  }
+
   return {
     config,
     endpoint,
@@ -588,6 +642,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     hasToken: token !== undefined,
     tokenSource: options.tokenSource,
     request,
+    receive,
     async json<T = unknown>(req: HubRequest): Promise<T> {
       const res = await request(req);
       return res.json<T>();

@@ -161,7 +161,13 @@ describe("downloadFile into the cache", () => {
   });
 });
 
-describe("resume and faults", () => {
+// Every fault runs through both transports: the general client's stream, and the direct one (the
+// socket reads into a BlobWriter's ring, written and hashed on worker threads) that files of 16 MiB
+// or more take (here lowered to 0).
+describe.each([
+  ["stream", { directMinBytes: Number.POSITIVE_INFINITY }],
+  ["direct", { directMinBytes: 0 }],
+])("resume and faults (%s)", (_name, via) => {
   const blob = () => join(repoDir(), "blobs", sha256(big));
 
   it("resumes a partial file with Range + If-Range and verifies the result", async () => {
@@ -172,6 +178,7 @@ describe("resume and faults", () => {
       filename: "model.safetensors",
       config,
       token: false,
+      ...via,
     });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     const get = hub.requests.find((r) => r.host === "cdn");
@@ -183,7 +190,7 @@ describe("resume and faults", () => {
     await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
     await fsp.writeFile(`${blob()}.incomplete`, Buffer.alloc(1_000_000, 7));
     await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false }),
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...via }),
     ).rejects.toMatchObject({
       code: "HF_INTEGRITY",
     });
@@ -206,6 +213,7 @@ describe("resume and faults", () => {
       filename: "model.safetensors",
       config,
       token: false,
+      ...via,
     });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
   });
@@ -223,6 +231,7 @@ describe("resume and faults", () => {
       filename: "model.safetensors",
       config,
       token: false,
+      ...via,
       ...fast,
     });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
@@ -245,6 +254,7 @@ describe("resume and faults", () => {
       filename: "model.safetensors",
       config: cfg,
       token: false,
+      ...via,
       ...fast,
     });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
@@ -260,7 +270,7 @@ describe("resume and faults", () => {
       return true;
     };
     await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false }),
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...via }),
     ).rejects.toMatchObject({
       code: "HF_INTEGRITY",
     });
@@ -279,6 +289,7 @@ describe("resume and faults", () => {
       filename: "model.safetensors",
       config,
       token: false,
+      ...via,
     });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     expect(hub.requests.filter((r) => r.host === "cdn").map((r) => r.status)).toEqual([429, 200]);
@@ -303,7 +314,14 @@ describe("resume and faults", () => {
       return true;
     };
     await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...fast }),
+      downloadFile({
+        repoId: "acme/tiny",
+        filename: "model.safetensors",
+        config,
+        token: false,
+        ...fast,
+        ...via,
+      }),
     ).rejects.toMatchObject({ code: "HF_INTEGRITY" });
     await expect(fsp.stat(blob())).rejects.toThrow();
   });
@@ -312,7 +330,7 @@ describe("resume and faults", () => {
     await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
     await fsp.symlink("/dev/full", `${blob()}.incomplete`);
     await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false }),
+      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...via }),
     ).rejects.toMatchObject({
       code: "HF_DISK_FULL",
       remedy: expect.stringContaining("free some disk space"),
@@ -334,6 +352,7 @@ describe("resume and faults", () => {
       filename: "model.safetensors",
       config: cfg,
       token: false,
+      ...via,
     });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
   }, 10_000);
@@ -342,7 +361,7 @@ describe("resume and faults", () => {
 describe("parallel ranged download (big files)", () => {
   const blob = () => join(repoDir(), "blobs", sha256(big));
   // 3 MiB counts as "big" here; 4 ranges of ~786 KiB.
-  const ranged = { rangedMinBytes: 1 << 20, rangeParts: 4, retryDelayMs: 10 } as object;
+  const ranged = { rangedMinBytes: 1 << 20, connections: 4, retryDelayMs: 10 } as object;
   const cdnRanges = () =>
     hub.requests.filter((r) => r.host === "cdn").map((r) => String(r.headers.range ?? ""));
   const partStarts = () => {

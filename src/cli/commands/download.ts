@@ -22,6 +22,7 @@ export interface DownloadCliOptions {
   dryRun?: boolean | undefined;
   token?: string | undefined;
   maxWorkers: number;
+  connections?: number | undefined;
   offline?: boolean | undefined;
 }
 
@@ -221,6 +222,10 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
   if (!Number.isInteger(o.maxWorkers) || o.maxWorkers < 1) {
     throw new HfUsageError(`--max-workers must be a positive whole number, got '${o.maxWorkers}'.`);
   }
+  const connections = o.connections ?? 1;
+  if (!Number.isInteger(connections) || connections < 1 || connections > 16) {
+    throw new HfUsageError(`--connections must be a whole number from 1 to 16, got '${o.connections}'.`);
+  }
   validateRepoId(o.repoId);
   const plan = planDownload(o);
   for (const w of plan.warnings) ctx.out.warn(w);
@@ -243,6 +248,7 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
     tokenSourceLabel: "--token argument",
     config,
     forceDownload: o.forceDownload,
+    connections,
     onWarning: (m: string) => ctx.out.warn(m),
     onProgress: (e: DownloadEvent) => {
       if (e.type === "warning") ctx.out.warn(e.message);
@@ -326,6 +332,11 @@ export function createCommand(ctx: CliContext): Command {
     .option("--dry-run", "list the files, their sizes and whether they are cached; download nothing")
     .option("--token <token>", "a token (prefer hf auth login or HF_TOKEN)")
     .option("--max-workers <n>", "files downloaded at once", (v) => Number(v), 8)
+    .option(
+      "--connections <n>",
+      "parallel range requests per file of 64 MiB or more (default 1; more helps on a slow, distant link)",
+      (v) => Number(v),
+    )
     .option("--offline", "use only the local cache (same as HF_HUB_OFFLINE=1)")
     .addHelpText(
       "after",
@@ -346,6 +357,7 @@ export function createCommand(ctx: CliContext): Command {
         dryRun: opts.dryRun as boolean | undefined,
         token: opts.token as string | undefined,
         maxWorkers: opts.maxWorkers as number,
+        connections: opts.connections as number | undefined,
         offline: opts.offline as boolean | undefined,
       });
     });
