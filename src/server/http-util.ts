@@ -3,7 +3,7 @@
  * JSON `{"error"}` body, as `hf_raise_for_status` reads them), Range handling and body writing with
  * the fault hooks.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, promises as fsp } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultSpec } from "./types.js";
 
@@ -82,6 +82,58 @@ function readChunks(src: BodySource, start: number, end: number): NodeJS.Readabl
   return createReadStream(src.file as string, { start, end, highWaterMark: 256 * 1024 });
 }
 
+const FILE_CHUNK = 1024 * 1024;
+
+/**
+ * Streams `file[start..end]` into `res` through two reused 1 MiB buffers: one is read while the
+ * other is being sent, and a buffer is read into again only once the socket took it. A stream
+ * (`createReadStream().pipe`) allocates a fresh buffer per 256 KiB read instead, which on a 2 GiB
+ * blob is 2 GiB of new memory to fault in, on the same cores as the client being measured.
+ */
+function sendFileRange(res: ServerResponse, file: string, start: number, end: number): void {
+  let closed = false;
+  const waiters = new Set<() => void>();
+  res.once("close", () => {
+    closed = true;
+    for (const w of waiters) w();
+  });
+  /** Resolves when `register`'s callback runs, or when the response closes. */
+  const until = (register: (done: () => void) => void) =>
+    new Promise<void>((resolve) => {
+      if (closed) return resolve();
+      const done = () => {
+        waiters.delete(done);
+        resolve();
+      };
+      waiters.add(done);
+      register(done);
+    });
+  void (async () => {
+    const fh = await fsp.open(file, "r");
+    try {
+      const bufs = [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)];
+      const sent: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+      let pos = start;
+      for (let i = 0; pos <= end && !closed; i ^= 1) {
+        await sent[i];
+        const buf = bufs[i] as Buffer;
+        const { bytesRead } = await fh.read(buf, 0, Math.min(FILE_CHUNK, end - pos + 1), pos);
+        if (bytesRead <= 0) throw new Error(`short read in ${file} at ${pos}`);
+        pos += bytesRead;
+        let full = false;
+        sent[i] = until((done) => {
+          full = !res.write(buf.subarray(0, bytesRead), () => done());
+        });
+        if (full) await until((done) => res.once("drain", done));
+      }
+      await Promise.all(sent);
+      if (!closed) res.end();
+    } finally {
+      await fh.close();
+    }
+  })().catch(() => res.destroy());
+}
+
 /**
  * Sends the body (headers already written) honouring a body fault: `reset` destroys the socket after
  * some bytes, `slow` throttles, `stall` sends some bytes then nothing until the client gives up.
@@ -93,12 +145,8 @@ export function writeBody(res: ServerResponse, src: BodySource, fault: FaultSpec
     return;
   }
   if (!fault || fault.kind === "ignore-range") {
-    const body = readChunks(src, src.start, src.end);
-    if (Buffer.isBuffer(body)) res.end(body);
-    else {
-      body.on("error", () => res.destroy());
-      body.pipe(res);
-    }
+    if (src.bytes) res.end(src.bytes.subarray(src.start, src.end + 1));
+    else sendFileRange(res, src.file as string, src.start, src.end);
     return;
   }
   if (fault.kind === "reset" || fault.kind === "stall") {
