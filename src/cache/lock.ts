@@ -101,7 +101,8 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   try {
     for (;;) {
       if (options.signal?.aborted) throw new AbortedError();
-      // Wait for our own workers in-process without touching the file system.
+      // Wait for our own workers in-process without touching the file system (bounded the same way).
+      let holder: LockInfo | undefined = me;
       if (!heldHere.has(path)) {
         try {
           await fsp.link(tmp, path);
@@ -117,7 +118,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
         }
-        const holder = await readHolder(path);
+        holder = await readHolder(path);
         if (await isStale(path, holder)) {
           // Take over: move the stale file aside under a unique name (only one taker succeeds on
           // this inode), then check it was really the stale one before dropping it.
@@ -135,21 +136,24 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
           }
           continue;
         }
-        const waited = Date.now() - started;
-        if (waited - lastNotice >= 10_000) {
-          lastNotice = waited;
-          options.onWait?.(holder, waited);
-        }
-        if (waited >= timeoutMs) {
-          throw new LockTimeoutError(
-            `Timed out after ${Math.round(waited / 1000)} s waiting for the lock ${path}, held by ${describe(holder)}.`,
-            {
-              remedy: holder
-                ? `wait for process ${holder.pid} to finish, or stop it (kill ${holder.pid}) and retry`
-                : `remove ${path} if no download is running, then retry`,
-            },
-          );
-        }
+      }
+      const waited = Date.now() - started;
+      if (waited - lastNotice >= 10_000) {
+        lastNotice = waited;
+        options.onWait?.(holder, waited);
+      }
+      if (waited >= timeoutMs) {
+        throw new LockTimeoutError(
+          `Timed out after ${Math.round(waited / 1000)} s waiting for the lock ${path}, held by ${holder === me ? "another download in this process" : describe(holder)}.`,
+          {
+            remedy:
+              holder === me
+                ? "the same file is being downloaded twice at once in this process; wait for the first, then retry"
+                : holder
+                  ? `wait for process ${holder.pid} to finish, or stop it (kill ${holder.pid}) and retry`
+                  : `remove ${path} if no download is running, then retry`,
+          },
+        );
       }
       await sleep(pollMs, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => {
         throw new AbortedError();

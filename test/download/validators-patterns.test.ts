@@ -198,4 +198,18 @@ describe("cross-process lock", () => {
     expect(order).toEqual(["a-release", "b"]);
     await fsp.rm(dir, { recursive: true, force: true });
   });
+  it("bounds the wait for a holder in the same process too", async () => {
+    const dir = await fsp.mkdtemp(join(tmpdir(), "hubkit-lock-"));
+    const p = join(dir, "z.lock.hubkit");
+    const a = await acquireLock(p);
+    try {
+      await expect(acquireLock(p, { timeoutMs: 200, pollMs: 20 })).rejects.toMatchObject({
+        code: "HF_LOCK_TIMEOUT",
+        message: expect.stringContaining("another download in this process"),
+      });
+    } finally {
+      await a.release();
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
 });
