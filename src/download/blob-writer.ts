@@ -33,6 +33,10 @@ const waitAsync = (
  * each: 8 MiB 2.5-2.8 s, 16 MiB 1.8-2.9 s, 32 MiB 1.8-3.2 s (curl 1.9 s); peak RSS 79, 88, 103 MiB.
  */
 const RING_BYTES = 16 * 1024 * 1024;
+/** All rings of the process together, beyond which a new one gets MIN_RING. */
+const RING_BUDGET = 32 * 1024 * 1024;
+const MIN_RING = 1024 * 1024;
+let ringsInUse = 0;
 
 /** A socket read fills at most one region. */
 const REGION = 256 * 1024;
@@ -60,7 +64,9 @@ const MAX_WRITE = 1024 * 1024;
  * const digest = await w.finish();
  */
 export class BlobWriter implements ReceiveSink {
-  private readonly ring: Buffer;
+  private buf: Buffer | undefined;
+  private readonly ringBytes: number;
+  private released = false;
   private readonly ctl = new SharedArrayBuffer(48);
   /** [0] received, [1] hashed, [2] received in all (-1: still receiving), [3] 0 running, 1 finish, 2 stop. */
   private readonly counters = new BigInt64Array(this.ctl, 0, 4);
@@ -78,8 +84,33 @@ export class BlobWriter implements ReceiveSink {
     const bytes = o.ringBytes ?? RING_BYTES;
     if (bytes < 2 * REGION || bytes % REGION !== 0)
       throw new RangeError(`ringBytes must be a multiple of ${REGION} and at least two regions`);
-    this.ring = Buffer.from(new SharedArrayBuffer(bytes));
+    this.ringBytes = bytes;
     Atomics.store(this.counters, 2, -1n);
+  }
+
+  /**
+   * The ring, allocated on first use from the process-wide budget: the first transfers get the
+   * size asked for, later ones while the budget is spent get the minimum, so eight big files at
+   * once stay within ~40 MiB of rings.
+   */
+  private get ring(): Buffer {
+    if (!this.buf) {
+      const free = RING_BUDGET - ringsInUse;
+      const size = Math.max(
+        Math.min(MIN_RING, this.ringBytes),
+        Math.min(this.ringBytes, free - (free % REGION)),
+      );
+      ringsInUse += size;
+      this.buf = Buffer.from(new SharedArrayBuffer(size));
+    }
+    return this.buf;
+  }
+
+  /** Gives the ring's size back to the budget (once). */
+  private release(): void {
+    if (this.released || !this.buf) return;
+    this.released = true;
+    ringsInUse -= this.buf.byteLength;
   }
 
   /** The file position written up to (the partial file is contiguous up to here). */
@@ -204,12 +235,14 @@ export class BlobWriter implements ReceiveSink {
       return await this.digest;
     } finally {
       await this.worker?.terminate().catch(() => undefined);
+      this.release();
     }
   }
 
   /**
-   * After a failed transfer: writes what was received (so the partial file holds every byte that
-   * arrived, contiguously) and stops hashing. Throws a write error (ENOSPC...), if any.
+   * After a failed or discarded transfer: writes what was received (so the partial file holds every
+   * byte that arrived, contiguously; nothing before `start`) and stops hashing. Throws a write error
+   * (ENOSPC...), if any.
    */
   async stop(): Promise<void> {
     try {
@@ -219,6 +252,7 @@ export class BlobWriter implements ReceiveSink {
       Atomics.store(this.counters, 3, 2n);
       this.signal();
       await this.worker?.terminate().catch(() => undefined);
+      this.release();
     }
   }
 }

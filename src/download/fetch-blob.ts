@@ -236,7 +236,11 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
     }
     const status = raw ? raw.status : (res as HubResponse).status;
     const contentRange = raw ? raw.headers["content-range"] : (res as HubResponse).headers["content-range"];
-    const discard = async () => (raw ? raw.destroy() : await (res as HubResponse).dump());
+    const discard = async () => {
+      if (!raw) return (res as HubResponse).dump();
+      raw.destroy();
+      await writer?.stop().catch(() => undefined);
+    };
     let start = 0;
     if (status === 206) {
       const cr = parseContentRange(contentRange);
