@@ -136,15 +136,30 @@ const median = (xs) => {
   return v[v.length >> 1];
 };
 /**
- * Runs each tool RUNS times in rotating order, deleting its output and calling sync(1) between runs,
- * so no tool pays for another's dirty-page writeback; keeps the median time and the max RSS.
+ * Orders for the rounds: a Williams design, in which every tool runs right after every other tool
+ * equally often. A run is affected by the one before it (on this VM, whatever ran just before leaves
+ * the page cache in a state that can double the next run's write time), and a plain rotation puts
+ * the same tool before a given one in almost every round.
+ */
+function williamsOrders(n) {
+  const first = [0];
+  for (let i = 1, lo = 1, hi = n - 1; i < n; i++) first.push(i % 2 ? lo++ : hi--);
+  const rows = Array.from({ length: n }, (_, r) => first.map((x) => (x + r) % n));
+  return n % 2 ? [...rows, ...rows.map((row) => [...row].reverse())] : rows;
+}
+
+/**
+ * Runs each tool RUNS times, each round in the next order of a Williams design, deleting its
+ * output and calling sync(1) between runs, so no tool pays for another's dirty-page writeback;
+ * keeps the median time and the max RSS.
  */
 async function compare(tools) {
   const names = Object.keys(tools);
   const results = Object.fromEntries(names.map((n) => [n, []]));
+  const orders = williamsOrders(names.length);
   for (let run = 0; run < RUNS; run++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(k + run) % names.length];
+    for (const k of orders[run % orders.length]) {
+      const name = names[k];
       const { cmd, args, env, out } = tools[name]();
       spawnSync("sync");
       results[name].push(await measure(cmd, args, env));
@@ -216,7 +231,7 @@ const best = (a, b) => (a && b ? (Math.min(...b.all) / Math.min(...a.all)).toFix
 const date = new Date().toISOString().slice(0, 10);
 const md = `# Downloads: hubkit vs Python huggingface_hub vs curl (${date})
 
-Local Hub (\`hf serve --data\`, a separate process) on loopback, CDN on 127.0.0.2, median of ${RUNS} runs per tool (rotating order, sync between runs), fresh cache per run.
+Local Hub (\`hf serve --data\`, a separate process) on loopback, CDN on 127.0.0.2, median of ${RUNS} runs per tool (in balanced orders: each tool runs after each other equally often; sync between runs), fresh cache per run.
 Machine: ${process.platform} ${process.arch}, node ${process.version}. Big file: ${BIG_MB} MiB; snapshot: ${MANY} files (${manyBytes} bytes).
 Peak RSS: ${TIME ? "/usr/bin/time -v" : "VmHWM sampled from /proc"}.
 
