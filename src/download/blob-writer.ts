@@ -69,14 +69,14 @@ export class BlobWriter implements ReceiveSink {
   private buf: Buffer | undefined;
   private readonly ringBytes: number;
   private released = false;
-  private readonly ctl = new SharedArrayBuffer(56);
+  private readonly ctl = new SharedArrayBuffer(48);
   /**
-   * [0] received, [1] hashed, [2] received in all (-1: still receiving), [3] 0 running, 1 finish,
-   * 2 stop, [4] written, [5] where the hashing thread is reading the ring from (-1: it is not).
+   * [0] received, [1] received in all (-1: still receiving), [2] 0 running, 1 finish, 2 stop,
+   * [3] written, [4] where the hashing thread is reading the ring from (-1: it is not).
    */
-  private readonly counters = new BigInt64Array(this.ctl, 0, 6);
+  private readonly counters = new BigInt64Array(this.ctl, 0, 5);
   /** [0] bumped by this thread (the hashing thread waits on it), [1] bumped by the hashing thread. */
-  private readonly seq = new Int32Array(this.ctl, 48, 2);
+  private readonly seq = new Int32Array(this.ctl, 40, 2);
   private filled = 0;
   private written = 0;
   private fd = -1;
@@ -92,8 +92,8 @@ export class BlobWriter implements ReceiveSink {
     if (bytes < 2 * REGION || bytes % REGION !== 0)
       throw new RangeError(`ringBytes must be a multiple of ${REGION} and at least two regions`);
     this.ringBytes = bytes;
-    Atomics.store(this.counters, 2, -1n);
-    Atomics.store(this.counters, 5, -1n);
+    Atomics.store(this.counters, 1, -1n);
+    Atomics.store(this.counters, 4, -1n);
   }
 
   /**
@@ -128,7 +128,7 @@ export class BlobWriter implements ReceiveSink {
 
   /** How far the ring may be overwritten for the hashing thread: up to what it is reading now. */
   private get claimed(): number {
-    const c = this.worker ? Number(Atomics.load(this.counters, 5)) : -1;
+    const c = this.worker ? Number(Atomics.load(this.counters, 4)) : -1;
     return c < 0 ? Number.POSITIVE_INFINITY : c;
   }
 
@@ -147,7 +147,6 @@ export class BlobWriter implements ReceiveSink {
           ring: this.ring.buffer,
           ctl: this.ctl,
           fd: this.readFd,
-          path: this.o.path,
           prefixBytes: position,
           algorithm: this.o.kind === "sha256" ? "sha256" : "sha1",
           header: this.o.kind === "git-sha1" ? `blob ${this.o.size}\0` : "",
@@ -190,7 +189,7 @@ export class BlobWriter implements ReceiveSink {
         let done = 0;
         while (done < n) done += writeSync(this.fd, this.ring, off + done, n - done, this.position + done);
         this.written += n;
-        Atomics.store(this.counters, 4, BigInt(this.written));
+        Atomics.store(this.counters, 3, BigInt(this.written));
         this.signal();
         this.o.onWritten?.(n, this.position);
       }
@@ -243,8 +242,8 @@ export class BlobWriter implements ReceiveSink {
       this.write(true);
       if (this.error) throw this.error;
       if (!this.worker) return undefined;
-      Atomics.store(this.counters, 2, BigInt(this.filled));
-      Atomics.store(this.counters, 3, 1n);
+      Atomics.store(this.counters, 1, BigInt(this.filled));
+      Atomics.store(this.counters, 2, 1n);
       this.signal();
       return await this.digest;
     } finally {
@@ -270,7 +269,7 @@ export class BlobWriter implements ReceiveSink {
       this.write(true);
       if (this.error) throw this.error;
     } finally {
-      Atomics.store(this.counters, 3, 2n);
+      Atomics.store(this.counters, 2, 2n);
       this.signal();
       await this.worker?.terminate().catch(() => undefined);
       this.closeRead();
@@ -287,11 +286,11 @@ export class BlobWriter implements ReceiveSink {
 const HASH_WORKER_SOURCE = `
 const { workerData, parentPort } = require("node:worker_threads");
 const fs = require("node:fs");
-const { ring: sab, ctl, fd, path, prefixBytes, algorithm, header } = workerData;
+const { ring: sab, ctl, fd, prefixBytes, algorithm, header } = workerData;
 const ring = Buffer.from(sab);
 const R = ring.length;
-const c = new BigInt64Array(ctl, 0, 6);
-const seq = new Int32Array(ctl, 48, 2);
+const c = new BigInt64Array(ctl, 0, 5);
+const seq = new Int32Array(ctl, 40, 2);
 const REGION = ${REGION};
 // Hashing never holds up receiving (past the ring it reads the file back), so on a busy machine it
 // yields the CPU to the receiving thread (and the server, when it is local): nice +5, this thread
@@ -321,16 +320,16 @@ try {
       let n = Math.min(filled - hashed, R - off, 1 << 20);
       // Claim the part of the ring to read, then check it is still there (the receiving thread
       // never overwrites a claimed part; the region it has already handed out is one REGION).
-      Atomics.store(c, 5, BigInt(hashed));
+      Atomics.store(c, 4, BigInt(hashed));
       if (hashed >= Number(Atomics.load(c, 0)) - R + REGION) {
         h.update(ring.subarray(off, off + n));
-        Atomics.store(c, 5, -1n);
+        Atomics.store(c, 4, -1n);
       } else {
         // This thread fell behind by more than the ring: read those bytes back from the file.
-        Atomics.store(c, 5, -1n);
+        Atomics.store(c, 4, -1n);
         Atomics.add(seq, 1, 1);
         Atomics.notify(seq, 1);
-        const written = Number(Atomics.load(c, 4));
+        const written = Number(Atomics.load(c, 3));
         if (written <= hashed) { Atomics.wait(seq, 0, s, 1000); continue; }
         n = Math.min(n, written - hashed, back.length);
         const got = fs.readSync(fd, back, 0, n, prefixBytes + hashed);
@@ -339,14 +338,13 @@ try {
         h.update(back.subarray(0, n));
       }
       hashed += n;
-      Atomics.store(c, 1, BigInt(hashed));
       Atomics.add(seq, 1, 1);
       Atomics.notify(seq, 1);
       continue;
     }
-    const state = Atomics.load(c, 3);
+    const state = Atomics.load(c, 2);
     if (state === 2n) { parentPort.postMessage({ digest: undefined }); break; }
-    if (state === 1n && BigInt(hashed) === Atomics.load(c, 2)) { parentPort.postMessage({ digest: h.digest("hex") }); break; }
+    if (state === 1n && BigInt(hashed) === Atomics.load(c, 1)) { parentPort.postMessage({ digest: h.digest("hex") }); break; }
     Atomics.wait(seq, 0, s, 1000);
   }
 } catch (e) {

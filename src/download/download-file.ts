@@ -92,6 +92,29 @@ export function transferOptions(
   };
 }
 
+/** fetchBlob's options for a task's file, all but the partial file. */
+function blobFetch(
+  t: FileTask,
+  url: string,
+  etag: string,
+  size: number | undefined,
+  destPath: string,
+): Omit<FetchBlobOptions, "partialPath"> {
+  return {
+    client: t.ctx.client,
+    url,
+    etag,
+    size,
+    destPath,
+    filename: t.filename,
+    signal: t.signal,
+    onProgress: t.onProgress,
+    repo: { id: t.repoId, type: t.ctx.repoType },
+    retryDelayMs: t.retryDelayMs,
+    ...t.transfer,
+  };
+}
+
 export async function exists(p: string): Promise<boolean> {
   try {
     await fsp.stat(p);
@@ -261,19 +284,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
   // `<etag>.<8hex>.incomplete`, verify, rename atomically (two racing writers rename identical,
   // verified bytes), and delete the temp file on failure.
   // What both paths below send to fetchBlob; only the partial file differs.
-  const fetchBase = {
-    client: ctx.client,
-    url,
-    etag,
-    size,
-    destPath: blob,
-    filename: t.filename,
-    signal: t.signal,
-    onProgress: t.onProgress,
-    repo: { id: t.repoId, type: ctx.repoType },
-    retryDelayMs: t.retryDelayMs,
-    ...t.transfer,
-  };
+  const fetchBase = blobFetch(t, url, etag, size, blob);
   if (size !== undefined && size <= SMALL_FILE && (t.force || !(await exists(blob)))) {
     const partial = `${blob}.${shortRandomHex()}.incomplete`;
     try {
@@ -392,20 +403,7 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
     const partial = lp.incomplete(etag);
     if (t.force) await fsp.rm(partial, { force: true });
     await fsp.mkdir(dirname(lp.file), { recursive: true });
-    await fetchBlob({
-      client: ctx.client,
-      url,
-      etag,
-      size,
-      partialPath: partial,
-      destPath: lp.file,
-      filename: t.filename,
-      signal: t.signal,
-      onProgress: t.onProgress,
-      repo: { id: t.repoId, type: ctx.repoType },
-      retryDelayMs: t.retryDelayMs,
-      ...t.transfer,
-    });
+    await fetchBlob({ ...blobFetch(t, url, etag, size, lp.file), partialPath: partial });
     await writeLocalMetadata(lp, commit, etag);
     return emitDone(lp.file, false);
   } finally {

@@ -188,6 +188,7 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
 
   for (;;) {
     if (o.signal?.aborted) throw new AbortedError(undefined, { url: o.url });
+    fastDigest = undefined;
     let offset = await sizeOf(o.partialPath);
     if (o.size !== undefined && offset > o.size) {
       await fsp.truncate(o.partialPath, 0);
@@ -198,7 +199,6 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
       o.onProgress?.({ type: "file-start", filename: o.filename, size: o.size, resumedFrom: offset });
     }
     if (o.size !== undefined && offset === o.size && offset > 0) {
-      fastDigest = undefined;
       if (hasher.covered !== offset) await hasher.catchUp(o.partialPath, offset);
       break;
     }
@@ -212,7 +212,6 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
     let res: HubResponse | undefined;
     let raw: RawGetResponse | undefined;
     let writer: BlobWriter | undefined;
-    fastDigest = undefined;
     try {
       if (fast) {
         writer = new BlobWriter({

@@ -58,6 +58,9 @@ beforeEach(async () => {
 afterEach(async () => fsp.rm(home, { recursive: true, force: true }));
 
 const repoDir = () => join(home, "hub", "models--acme--tiny");
+/** downloadFile of the LFS file, without a token, with the current `config`. */
+const getModel = (extra: object = {}) =>
+  downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...extra });
 
 describe("downloadFile into the cache", () => {
   it("writes Python's layout: blob by etag, relative symlink, ref without newline, CACHEDIR.TAG", async () => {
@@ -173,13 +176,7 @@ describe.each([
   it("resumes a partial file with Range + If-Range and verifies the result", async () => {
     await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
     await fsp.writeFile(`${blob()}.incomplete`, big.subarray(0, 1_000_000));
-    const p = await downloadFile({
-      repoId: "acme/tiny",
-      filename: "model.safetensors",
-      config,
-      token: false,
-      ...via,
-    });
+    const p = await getModel(via);
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     const get = hub.requests.find((r) => r.host === "cdn");
     expect(get?.headers.range).toBe("bytes=1000000-");
@@ -189,9 +186,7 @@ describe.each([
   it("a corrupt partial is caught by the sha256 check: IntegrityError, nothing visible, partial deleted", async () => {
     await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
     await fsp.writeFile(`${blob()}.incomplete`, Buffer.alloc(1_000_000, 7));
-    await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...via }),
-    ).rejects.toMatchObject({
+    await expect(getModel(via)).rejects.toMatchObject({
       code: "HF_INTEGRITY",
     });
     await expect(fsp.stat(blob())).rejects.toThrow();
@@ -208,13 +203,7 @@ describe.each([
       res.end(big);
       return true;
     };
-    const p = await downloadFile({
-      repoId: "acme/tiny",
-      filename: "model.safetensors",
-      config,
-      token: false,
-      ...via,
-    });
+    const p = await getModel(via);
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
   });
 
@@ -226,14 +215,7 @@ describe.each([
       res.write(big.subarray(0, 2_000_000), () => setTimeout(() => res.socket?.destroy(), 50));
       return true;
     };
-    const p = await downloadFile({
-      repoId: "acme/tiny",
-      filename: "model.safetensors",
-      config,
-      token: false,
-      ...via,
-      ...fast,
-    });
+    const p = await getModel({ ...via, ...fast });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     const cdn = hub.requests.filter((r) => r.host === "cdn");
     expect(cdn.length).toBe(2);
@@ -269,9 +251,7 @@ describe.each([
       res.end(bad);
       return true;
     };
-    await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...via }),
-    ).rejects.toMatchObject({
+    await expect(getModel(via)).rejects.toMatchObject({
       code: "HF_INTEGRITY",
     });
     await expect(fsp.stat(blob())).rejects.toThrow();
@@ -284,13 +264,7 @@ describe.each([
       res.writeHead(429, { "retry-after": "0" }).end();
       return true;
     };
-    const p = await downloadFile({
-      repoId: "acme/tiny",
-      filename: "model.safetensors",
-      config,
-      token: false,
-      ...via,
-    });
+    const p = await getModel(via);
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     expect(hub.requests.filter((r) => r.host === "cdn").map((r) => r.status)).toEqual([429, 200]);
   }, 10_000);
@@ -313,25 +287,14 @@ describe.each([
       res.end(changed);
       return true;
     };
-    await expect(
-      downloadFile({
-        repoId: "acme/tiny",
-        filename: "model.safetensors",
-        config,
-        token: false,
-        ...fast,
-        ...via,
-      }),
-    ).rejects.toMatchObject({ code: "HF_INTEGRITY" });
+    await expect(getModel({ ...fast, ...via })).rejects.toMatchObject({ code: "HF_INTEGRITY" });
     await expect(fsp.stat(blob())).rejects.toThrow();
   });
 
   it("a full disk (ENOSPC) is a DiskFullError and the partial file is kept", async () => {
     await fsp.mkdir(join(repoDir(), "blobs"), { recursive: true });
     await fsp.symlink("/dev/full", `${blob()}.incomplete`);
-    await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...via }),
-    ).rejects.toMatchObject({
+    await expect(getModel(via)).rejects.toMatchObject({
       code: "HF_DISK_FULL",
       remedy: expect.stringContaining("free some disk space"),
     });
@@ -410,13 +373,7 @@ describe("parallel ranged download (big files)", () => {
       res.write(big.subarray(start, start + 600_000), () => setTimeout(() => res.socket?.destroy(), 50));
       return true;
     };
-    const p = await downloadFile({
-      repoId: "acme/tiny",
-      filename: "model.safetensors",
-      config,
-      token: false,
-      ...ranged,
-    });
+    const p = await getModel(ranged);
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     const again = cdnRanges().filter(
       (r) => r.startsWith("bytes=") && !partStarts().some((s) => r.startsWith(`bytes=${s}-`)),
@@ -432,13 +389,7 @@ describe("parallel ranged download (big files)", () => {
       res.end(big);
       return true;
     };
-    const p = await downloadFile({
-      repoId: "acme/tiny",
-      filename: "model.safetensors",
-      config,
-      token: false,
-      ...ranged,
-    });
+    const p = await getModel(ranged);
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     // the probe (first range, answered 200 and dropped) then one plain GET
     expect(cdnRanges()).toEqual([`bytes=0-${(partStarts()[1] as number) - 1}`, ""]);
@@ -454,9 +405,7 @@ describe("parallel ranged download (big files)", () => {
       res.end(changed.subarray(start, end + 1));
       return true;
     };
-    await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...ranged }),
-    ).rejects.toMatchObject({ code: "HF_INTEGRITY" });
+    await expect(getModel(ranged)).rejects.toMatchObject({ code: "HF_INTEGRITY" });
     await expect(fsp.stat(blob())).rejects.toThrow();
     await expect(fsp.lstat(join(repoDir(), "snapshots", C1, "model.safetensors"))).rejects.toThrow();
     expect(await blobsLeft()).toEqual([]);
@@ -470,22 +419,14 @@ describe("parallel ranged download (big files)", () => {
       setTimeout(() => res.writeHead(404).end(), 300);
       return true;
     };
-    await expect(
-      downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...ranged }),
-    ).rejects.toThrow();
+    await expect(getModel(ranged)).rejects.toThrow();
     const partial = await fsp.readFile(`${blob()}.incomplete`);
     expect(partial.length).toBe(second);
     expect(partial.equals(big.subarray(0, partial.length))).toBe(true);
     expect((await blobsLeft()).filter((f) => f.includes("ranged"))).toEqual([]);
     hub.hook = undefined;
     hub.requests.length = 0;
-    const p = await downloadFile({
-      repoId: "acme/tiny",
-      filename: "model.safetensors",
-      config,
-      token: false,
-      ...ranged,
-    });
+    const p = await getModel(ranged);
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
     expect(cdnRanges()).toEqual([`bytes=${second}-`]);
   });
