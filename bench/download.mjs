@@ -136,35 +136,52 @@ const median = (xs) => {
   return v[v.length >> 1];
 };
 /**
- * Orders for the rounds: a Williams design, in which every tool runs right after every other tool
- * equally often. A run is affected by the one before it (on this VM, whatever ran just before leaves
- * the page cache in a state that can double the next run's write time), and a plain rotation puts
- * the same tool before a given one in almost every round.
+ * The order of the runs: a de Bruijn sequence of order 2 over the tools, so that every tool runs
+ * right after every tool, itself included, equally often (a strongly balanced crossover design).
+ * A run is affected by the one before it: on this kind of VM the balloon hands free memory back
+ * to the host, and what the previous run wrote (then deleted) decides how much of the next run's
+ * page cache is still backed: measured, a run right after curl (4 KiB writes) is up to 2.4x slower
+ * for a tool writing 1 MiB at a time than right after itself. A design in which no tool follows
+ * itself (Williams) makes every tool but curl pay for curl's runs and never curl.
  */
-function williamsOrders(n) {
-  const first = [0];
-  for (let i = 1, lo = 1, hi = n - 1; i < n; i++) first.push(i % 2 ? lo++ : hi--);
-  const rows = Array.from({ length: n }, (_, r) => first.map((x) => (x + r) % n));
-  return n % 2 ? [...rows, ...rows.map((row) => [...row].reverse())] : rows;
+function deBruijnOrder(k) {
+  const a = new Array(2 * k + 1).fill(0);
+  const seq = [];
+  const db = (t, p) => {
+    if (t > 2) {
+      if (2 % p === 0) seq.push(...a.slice(1, p + 1));
+      return;
+    }
+    a[t] = a[t - p];
+    db(t + 1, p);
+    for (let j = a[t - p] + 1; j < k; j++) {
+      a[t] = j;
+      db(t + 1, t);
+    }
+  };
+  db(1, 1);
+  return seq;
 }
 
 /**
- * Runs each tool RUNS times, each round in the next order of a Williams design, deleting its
- * output and calling sync(1) between runs, so no tool pays for another's dirty-page writeback;
- * keeps the median time and the max RSS.
+ * Runs the tools in whole de Bruijn cycles (each tool k times per cycle, k tools; RUNS per tool
+ * rounded up to a multiple of k), after one unmeasured run of the cycle's last tool so the first
+ * measured run has a predecessor like every other; deletes each run's output and calls sync(1)
+ * before each run, so no tool pays for another's dirty-page writeback; keeps the median time and
+ * the max RSS.
  */
 async function compare(tools) {
   const names = Object.keys(tools);
   const results = Object.fromEntries(names.map((n) => [n, []]));
-  const orders = williamsOrders(names.length);
-  for (let run = 0; run < RUNS; run++) {
-    for (const k of orders[run % orders.length]) {
-      const name = names[k];
-      const { cmd, args, env, out } = tools[name]();
-      spawnSync("sync");
-      results[name].push(await measure(cmd, args, env));
-      rmSync(out, { recursive: true, force: true });
-    }
+  const cycle = deBruijnOrder(names.length);
+  const order = Array.from({ length: Math.ceil(RUNS / names.length) }, () => cycle).flat();
+  for (const [i, k] of [cycle[cycle.length - 1], ...order].entries()) {
+    const name = names[k];
+    const { cmd, args, env, out } = tools[name]();
+    spawnSync("sync");
+    const r = await measure(cmd, args, env);
+    if (i > 0) results[name].push(r);
+    rmSync(out, { recursive: true, force: true });
   }
   return Object.fromEntries(
     names.map((n) => [
@@ -231,7 +248,7 @@ const best = (a, b) => (a && b ? (Math.min(...b.all) / Math.min(...a.all)).toFix
 const date = new Date().toISOString().slice(0, 10);
 const md = `# Downloads: hubkit vs Python huggingface_hub vs curl (${date})
 
-Local Hub (\`hf serve --data\`, a separate process) on loopback, CDN on 127.0.0.2, median of ${RUNS} runs per tool (in balanced orders: each tool runs after each other equally often; sync between runs), fresh cache per run.
+Local Hub (\`hf serve --data\`, a separate process) on loopback, CDN on 127.0.0.2, median of ${big.curl.all.length} runs per tool (in a strongly balanced order: each tool runs right after each tool, itself included, equally often, the first after an unmeasured run; sync between runs), fresh cache per run.
 Machine: ${process.platform} ${process.arch}, node ${process.version}. Big file: ${BIG_MB} MiB; snapshot: ${MANY} files (${manyBytes} bytes).
 Peak RSS: ${TIME ? "/usr/bin/time -v" : "VmHWM sampled from /proc"}.
 
