@@ -37,7 +37,7 @@ export interface CommonDownloadOptions {
   forceDownload?: boolean | undefined;
   /**
    * Parallel HTTP Range connections per file of 64 MiB or more (default 1: one stream, which on a
-   * fast link is the cheapest: it is written and hashed on two other threads as it arrives). More
+   * fast link is the cheapest: it is written as it arrives and hashed on another thread). More
    * connections help when each connection is slow (a distant CDN); on loopback they only cost CPU.
    */
   connections?: number | undefined;
