@@ -168,6 +168,59 @@ export async function createRelativeSymlink(blob: string, pointer: string): Prom
   }
 }
 
+/**
+ * Whether `dir` (created if missing) takes relative symlinks: a probe in a temporary folder inside
+ * it, as Python's `are_symlinks_supported` does (FAT/exFAT volumes, some network shares and Windows
+ * without Developer Mode have none).
+ */
+export async function symlinksSupported(dir: string): Promise<boolean> {
+  await fsp.mkdir(dir, { recursive: true });
+  const tmp = await fsp.mkdtemp(join(dir, "tmp"));
+  try {
+    await fsp.writeFile(join(tmp, "dummy_file_src"), "");
+    try {
+      await fsp.symlink("dummy_file_src", join(tmp, "dummy_file_dst"));
+      return true;
+    } catch {
+      return false;
+    }
+  } finally {
+    await fsp.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Errors of a symlink the file system (or the volume pair) refuses, as opposed to a real failure. */
+const NO_SYMLINK_CODES = new Set(["EPERM", "EACCES", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
+
+/**
+ * Makes `pointer` deliver `blob`: a relative symlink (`symlink`), or, where symlinks are not
+ * supported or this one is refused (Python's no-symlink cache), the blob itself moved there
+ * (`newBlob`: nothing else refers to it yet) or a copy of it. Atomic either way: a reader sees the
+ * old pointer or the whole new one.
+ */
+export async function placeBlob(
+  blob: string,
+  pointer: string,
+  o: { symlink: boolean; newBlob: boolean },
+): Promise<void> {
+  if (o.symlink) {
+    try {
+      return await createRelativeSymlink(blob, pointer);
+    } catch (e) {
+      if (!NO_SYMLINK_CODES.has((e as NodeJS.ErrnoException).code ?? "")) throw e;
+    }
+  }
+  if (o.newBlob) return fsp.rename(blob, pointer);
+  const tmp = `${pointer}.${shortRandomHex()}.tmp`;
+  try {
+    await fsp.copyFile(blob, tmp);
+    await fsp.rename(tmp, pointer);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
 /** Touches `.no_exist/<commit>/<path>` (best effort, as Python). */
 export async function markNoExist(paths: RepoPaths, commit: string, filename: string): Promise<void> {
   try {

@@ -26,6 +26,13 @@ export interface HubConfig {
   /** `undefined` when the variable is unset: the caller decides (TTY or not). */
   disableProgressBars: boolean | undefined;
   disableImplicitToken: boolean;
+  /**
+   * `HF_HUB_DISABLE_SYMLINKS`: the cache holds files instead of symlinks in `snapshots/` (as where
+   * the file system has no symlinks, which is also detected).
+   */
+  disableSymlinks: boolean;
+  /** `HF_HUB_DISABLE_SYMLINKS_WARNING`: no warning when symlinks turn out to be unsupported. */
+  disableSymlinksWarning: boolean;
   /** Seconds. */
   etagTimeout: number;
   /** Seconds. */
@@ -169,6 +176,8 @@ export function readConfig(env: Env = {}): HubConfig {
       isTrue(env[V.DO_NOT_TRACK]),
     disableProgressBars: progressRaw === undefined ? undefined : isTrue(progressRaw),
     disableImplicitToken: isTrue(env[V.HF_HUB_DISABLE_IMPLICIT_TOKEN]),
+    disableSymlinks: isTrue(env[V.HF_HUB_DISABLE_SYMLINKS]),
+    disableSymlinksWarning: isTrue(env[V.HF_HUB_DISABLE_SYMLINKS_WARNING]),
     etagTimeout: positiveInt(env, V.HF_HUB_ETAG_TIMEOUT, DEFAULT_ETAG_TIMEOUT),
     downloadTimeout: positiveInt(env, V.HF_HUB_DOWNLOAD_TIMEOUT, DEFAULT_DOWNLOAD_TIMEOUT),
     userAgentOrigin: env[V.HF_HUB_USER_AGENT_ORIGIN] || undefined,

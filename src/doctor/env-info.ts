@@ -50,6 +50,10 @@ function effective(name: string, c: HubConfig): string {
         : String(c.disableProgressBars);
     case V.HF_HUB_DISABLE_IMPLICIT_TOKEN:
       return String(c.disableImplicitToken);
+    case V.HF_HUB_DISABLE_SYMLINKS:
+      return String(c.disableSymlinks);
+    case V.HF_HUB_DISABLE_SYMLINKS_WARNING:
+      return String(c.disableSymlinksWarning);
     case V.HF_HUB_ETAG_TIMEOUT:
       return String(c.etagTimeout);
     case V.HF_HUB_DOWNLOAD_TIMEOUT:

@@ -2,15 +2,16 @@ import { promises as fsp } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   blobPath,
-  createRelativeSymlink,
   ensureCachedirTag,
   markNoExist,
+  placeBlob,
   pointerPath,
   type RepoPaths,
   readRef,
   repoFolderName,
   repoPaths,
   shortRandomHex,
+  symlinksSupported,
   writeRef,
 } from "../cache/layout.js";
 import { acquireLock } from "../cache/lock.js";
@@ -50,6 +51,27 @@ async function mkdirOnce(ctx: DownloadContext, dir: string): Promise<void> {
   if (ctx.madeDirs.has(dir)) return;
   await fsp.mkdir(dir, { recursive: true });
   ctx.madeDirs.add(dir);
+}
+/**
+ * Whether `snapshots/` gets relative symlinks into `blobs/` in the repo folder `dir`: not with
+ * HF_HUB_DISABLE_SYMLINKS, nor where the file system has none (probed once per call and folder,
+ * with Python's warning unless HF_HUB_DISABLE_SYMLINKS_WARNING). Without them the snapshot holds
+ * the files themselves and `blobs/` stays empty (Python's layout).
+ */
+function symlinksFor(ctx: DownloadContext, dir: string): Promise<boolean> {
+  if (ctx.config.disableSymlinks) return Promise.resolve(false);
+  let p = ctx.symlinks.get(dir);
+  if (!p) {
+    p = symlinksSupported(dir).then((ok) => {
+      if (!ok && !ctx.config.disableSymlinksWarning)
+        ctx.onWarning?.(
+          `\`huggingface_hub\` cache-system uses symlinks by default to efficiently store duplicated files but your machine does not support them in ${dir}. Caching files will still work but in a degraded version that might require more space on your disk. This warning can be disabled by setting the \`HF_HUB_DISABLE_SYMLINKS_WARNING\` environment variable. For more details, see https://huggingface.co/docs/huggingface_hub/how-to-cache#limitations.`,
+        );
+      return ok;
+    });
+    ctx.symlinks.set(dir, p);
+  }
+  return p;
 }
 async function tagOnce(ctx: DownloadContext): Promise<void> {
   const key = `tag:${ctx.cacheDir}`;
@@ -280,11 +302,14 @@ export async function downloadToCache(t: FileTask): Promise<string> {
   await tagOnce(ctx);
   await writeRef(paths, t.revision, commit);
 
+  // Without symlinks the verified download is renamed straight onto the snapshot path (Python moves
+  // the new blob there), and a blob already in blobs/ is copied.
+  const symlink = await symlinksFor(ctx, paths.root);
   // Small files: no resume is worth a lock. Like Python, download to a process-unique
   // `<etag>.<8hex>.incomplete`, verify, rename atomically (two racing writers rename identical,
   // verified bytes), and delete the temp file on failure.
   // What both paths below send to fetchBlob; only the partial file differs.
-  const fetchBase = blobFetch(t, url, etag, size, blob);
+  const fetchBase = blobFetch(t, url, etag, size, symlink ? blob : pointer);
   if (size !== undefined && size <= SMALL_FILE && (t.force || !(await exists(blob)))) {
     const partial = `${blob}.${shortRandomHex()}.incomplete`;
     try {
@@ -292,7 +317,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
     } finally {
       await fsp.rm(partial, { force: true });
     }
-    await createRelativeSymlink(blob, pointer);
+    if (symlink) await placeBlob(blob, pointer, { symlink, newBlob: false });
     return emitDone(pointer, false);
   }
 
@@ -315,10 +340,10 @@ export async function downloadToCache(t: FileTask): Promise<string> {
     if (t.force) await fsp.rm(partial, { force: true });
     if (t.force || !(await exists(blob))) {
       await fetchBlob({ ...fetchBase, partialPath: partial });
-      await createRelativeSymlink(blob, pointer);
+      if (symlink) await placeBlob(blob, pointer, { symlink, newBlob: true });
       return emitDone(pointer, false);
     }
-    await createRelativeSymlink(blob, pointer);
+    await placeBlob(blob, pointer, { symlink, newBlob: false });
     return emitDone(pointer, true);
   } finally {
     await lock.release();

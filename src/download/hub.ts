@@ -14,6 +14,10 @@ export interface DownloadContext {
   cacheDir: string;
   /** Folders already created during this call. */
   madeDirs: Set<string>;
+  /** Per repo folder: whether it takes symlinks (probed once per call, as Python memoises). */
+  symlinks: Map<string, Promise<boolean>>;
+  /** One-line warnings (symlinks unsupported...). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 export async function createDownloadContext(o: CommonDownloadOptions): Promise<DownloadContext> {
@@ -23,7 +27,15 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
   // before symlink targets are computed.
   const rawCache = resolve(o.cacheDir ?? config.hubCache);
   const cacheDir = await fsp.realpath(rawCache).catch(() => rawCache);
-  if (o.client) return { config, client: o.client, repoType, cacheDir, madeDirs: new Set() };
+  const base = {
+    config,
+    repoType,
+    cacheDir,
+    madeDirs: new Set<string>(),
+    symlinks: new Map(),
+    onWarning: o.onWarning,
+  };
+  if (o.client) return { ...base, client: o.client };
   let token: string | undefined;
   let tokenSource: string | undefined;
   // Offline sends nothing, so there is no token to look up (and no OAuth refresh to attempt).
@@ -37,13 +49,7 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
           : describeTokenSource(r.source);
     }
   }
-  return {
-    config,
-    client: createHubClient({ config, token, tokenSource }),
-    repoType,
-    cacheDir,
-    madeDirs: new Set(),
-  };
+  return { ...base, client: createHubClient({ config, token, tokenSource }) };
 }
 
 /**

@@ -116,6 +116,54 @@ print(snapshot_download("acme/tiny"))`);
     expect(await fsp.readFile(tree, "utf8")).toBe(pyTree);
   }, 60_000);
 
+  it("without symlinks (HF_HUB_DISABLE_SYMLINKS=1) both lay out the same files and read each other's cache", async () => {
+    /** Every entry under the repo folder but .locks/, with its kind. */
+    const layout = async () => {
+      const root = join(home, "cache", "models--acme--tiny");
+      const out: string[] = [];
+      const walk = async (dir: string, rel: string): Promise<void> => {
+        for (const e of await fsp.readdir(dir, { withFileTypes: true })) {
+          const r = rel ? `${rel}/${e.name}` : e.name;
+          if (r === ".locks") continue;
+          out.push(`${r} ${e.isSymbolicLink() ? "link" : e.isDirectory() ? "dir" : "file"}`);
+          if (e.isDirectory()) await walk(join(dir, e.name), r);
+        }
+      };
+      await walk(root, "");
+      return out.sort();
+    };
+    const r = await py(
+      `from huggingface_hub import snapshot_download
+print(snapshot_download("acme/tiny"))`,
+      { HF_HUB_DISABLE_SYMLINKS: "1" },
+    );
+    expect(r.stderr).not.toMatch(/Traceback/);
+    const pyLayout = await layout();
+    expect(pyLayout).toContain("blobs dir");
+    expect(pyLayout.filter((l) => l.startsWith("blobs/"))).toEqual([]);
+    expect(pyLayout).toContain(`snapshots/${C1}/config.json file`);
+    hub.requests.length = 0;
+    const ours = await snapshotDownload({ repoId: "acme/tiny", config: offline() });
+    expect(ours.path).toBe(r.stdout.trim().split("\n").pop());
+    expect(hub.requests).toEqual([]);
+
+    await fsp.rm(join(home, "cache"), { recursive: true });
+    const cfg = readConfig({ ...config().env, HF_HUB_DISABLE_SYMLINKS: "1" });
+    await snapshotDownload({ repoId: "acme/tiny", config: cfg, token: false });
+    expect(await layout()).toEqual(pyLayout);
+    hub.requests.length = 0;
+    const back = await py(
+      `from huggingface_hub import hf_hub_download, scan_cache_dir
+p = hf_hub_download("acme/tiny", "model.safetensors")
+i = scan_cache_dir()
+print(len(open(p, "rb").read()), len(i.warnings), [r.nb_files for r in i.repos])`,
+      { HF_HUB_OFFLINE: "1", HF_HUB_DISABLE_SYMLINKS: "1" },
+    );
+    expect(back.stderr).not.toMatch(/Traceback/);
+    expect(back.stdout.trim().split("\n").pop()).toBe("200000 0 [4]");
+    expect(hub.requests).toEqual([]);
+  }, 60_000);
+
   it("local-dir: hubkit's metadata is reused by Python offline and Python's by hubkit", async () => {
     const ld = join(home, "ld");
     await snapshotDownload({ repoId: "acme/tiny", localDir: ld, config: config(), token: false });
