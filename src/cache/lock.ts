@@ -7,7 +7,8 @@ import { AbortedError, LockTimeoutError } from "../errors.js";
 
 /**
  * A cross-process lock file: `<path>` created atomically (write a temp file, then `link()` it into
- * place, which fails if the name exists) holding `{pid, host, since}`.
+ * place, which fails if the name exists) holding `{pid, host, since}`. Where the file system has no
+ * hard links (exFAT, some network shares), an exclusive create (`O_EXCL`) then a write.
  *
  * Why not Python's lock: huggingface_hub uses `filelock` (flock) on `.locks/<repo>/<etag>.lock`, a
  * file it never deletes. Node has no flock, and an existing empty Python lock file must not block
@@ -58,6 +59,28 @@ async function readHolder(path: string): Promise<LockInfo | undefined> {
   }
 }
 
+/** link() errors of a file system without hard links (exFAT: EPERM; others: ENOTSUP, ENOSYS...). */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"]);
+
+/**
+ * Creates `path` holding `content` (already written to `tmp`), failing with EEXIST when the name is
+ * taken: `link(tmp, path)`, atomic; without hard links, `open(path, "wx")` then a write, where a
+ * reader may briefly see an empty file (it waits: an unreadable lock is stale only after 10 s).
+ */
+async function createExclusive(tmp: string, path: string, content: string): Promise<void> {
+  try {
+    await fsp.link(tmp, path);
+  } catch (e) {
+    if (!NO_HARD_LINKS.has((e as NodeJS.ErrnoException).code ?? "")) throw e;
+    const fh = await fsp.open(path, "wx", 0o664);
+    try {
+      await fh.writeFile(content);
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
 function describe(holder: LockInfo | undefined): string {
   return holder ? `process ${holder.pid} on ${holder.host} (since ${holder.since})` : "another process";
 }
@@ -65,7 +88,7 @@ function describe(holder: LockInfo | undefined): string {
 /**
  * Whether a holder is gone: same host and pid not running, or our own pid with no such lock held
  * here (a previous life of this pid). A lock file we cannot parse is stale once it is older than
- * 10 s (a writer crashed between create and write cannot happen with link(), but be tolerant).
+ * 10 s (a writer that crashed between create and write, possible only without hard links).
  */
 async function isStale(path: string, holder: LockInfo | undefined): Promise<boolean> {
   if (!holder) {
@@ -97,7 +120,8 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   await fsp.mkdir(dirname(path), { recursive: true });
   const me: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
-  await fsp.writeFile(tmp, JSON.stringify(me), { mode: 0o664 });
+  const content = JSON.stringify(me);
+  await fsp.writeFile(tmp, content, { mode: 0o664 });
   try {
     for (;;) {
       if (options.signal?.aborted) throw new AbortedError();
@@ -105,7 +129,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       let holder: LockInfo | undefined = me;
       if (!heldHere.has(path)) {
         try {
-          await fsp.link(tmp, path);
+          await createExclusive(tmp, path, content);
           heldHere.add(path);
           return {
             path,
@@ -128,7 +152,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
             const moved = await readHolder(aside);
             if (moved && holder && (moved.pid !== holder.pid || moved.since !== holder.since)) {
               // We moved a fresh lock taken in between: put it back if the name is still free.
-              await fsp.link(aside, path).catch(() => undefined);
+              await createExclusive(aside, path, JSON.stringify(moved)).catch(() => undefined);
             }
             await fsp.rm(aside, { force: true });
           } catch {
