@@ -84,4 +84,19 @@ describe.runIf(canMount)("on exFAT (no symlinks, no hard links)", () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`does not support them in ${join(cacheDir, "models--acme--usb")}`);
   });
+
+  it("a local dir on it gets the files and Python's metadata, and a re-run sends no GET", async () => {
+    const localDir = join(mnt, "ld");
+    const cfg = readConfig({ HF_HOME: join(work, "home"), HF_ENDPOINT: hub.url });
+    await snapshotDownload({ repoId: "acme/usb", config: cfg, localDir, token: false });
+    expect(Buffer.compare(await fsp.readFile(join(localDir, "w.bin")), big)).toBe(0);
+    const meta = await fsp.readFile(
+      join(localDir, ".cache", "huggingface", "download", "w.bin.metadata"),
+      "utf8",
+    );
+    expect(meta.split("\n")[0]).toBe(C1);
+    hub.requests.length = 0;
+    await snapshotDownload({ repoId: "acme/usb", config: cfg, localDir, token: false });
+    expect(hub.requests.filter((r) => r.method === "GET" && !r.path.startsWith("/api/"))).toEqual([]);
+  });
 });
