@@ -26,6 +26,7 @@ export type HfErrorCode =
   | "HF_INTEGRITY"
   | "HF_LOCK_TIMEOUT"
   | "HF_DISK_FULL"
+  | "HF_NOT_WRITABLE"
   | "HF_UNSAFE_PATH"
   | "HF_DEVICE_CODE"
   | "HF_ABORTED"
@@ -212,6 +213,13 @@ export class LockTimeoutError extends HfError {
 export class DiskFullError extends HfError {
   constructor(message: string, options: HfErrorOptions = {}) {
     super("HF_DISK_FULL", message, options);
+  }
+}
+
+/** The cache or local dir cannot be written (read-only mount, permissions). */
+export class NotWritableError extends HfError {
+  constructor(message: string, options: HfErrorOptions = {}) {
+    super("HF_NOT_WRITABLE", message, options);
   }
 }
 

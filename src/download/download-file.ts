@@ -26,7 +26,7 @@ import {
 } from "../errors.js";
 import { raiseForStatus } from "../http/raise-for-status.js";
 import { type FetchBlobOptions, fetchBlob } from "./fetch-blob.js";
-import { createDownloadContext, type DownloadContext, explainRepoError } from "./hub.js";
+import { createDownloadContext, type DownloadContext, explainNotWritable, explainRepoError } from "./hub.js";
 import { ensureHuggingfaceDir, localDirPaths, readLocalMetadata, writeLocalMetadata } from "./local-dir.js";
 import { etagKind, type FileMetadata, parseFileMetadata } from "./metadata.js";
 import type { CommonDownloadOptions, DownloadEvent, DownloadFileOptions } from "./types.js";
@@ -462,5 +462,9 @@ export async function downloadFile(options: DownloadFileOptions): Promise<string
     retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
     transfer: transferOptions(options),
   };
-  return options.localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task);
+  try {
+    return await (options.localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));
+  } catch (e) {
+    throw await explainNotWritable(e, ctx, options.localDir);
+  }
 }

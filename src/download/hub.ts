@@ -1,9 +1,9 @@
-import { promises as fsp } from "node:fs";
-import { resolve } from "node:path";
+import { constants, promises as fsp } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { describeTokenSource, resolveToken } from "../auth/resolve-token.js";
 import type { RepoType } from "../common/repo.js";
 import { type HubConfig, readConfig } from "../config/index.js";
-import { GatedRepoError, HfError, RepoNotFoundError } from "../errors.js";
+import { GatedRepoError, HfError, NotWritableError, RepoNotFoundError } from "../errors.js";
 import { createHubClient, type HubClient } from "../http/hub-client.js";
 import type { CommonDownloadOptions } from "./types.js";
 
@@ -103,4 +103,47 @@ export async function explainRepoError(e: unknown, ctx: DownloadContext, repoId:
     // keep the original error
   }
   return e;
+}
+
+/** The nearest existing folder at or above `dir`. */
+async function existingAncestor(dir: string): Promise<string> {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      await fsp.stat(d);
+      return d;
+    } catch {
+      if (dirname(d) === d) return d;
+    }
+  }
+}
+
+/**
+ * Turns a file-system failure into `NotWritableError` when its cause is that the cache (or
+ * `localDir`, or the folder it would be made in) cannot be written: a read-only mount (a cache
+ * baked into an image) or missing permissions. Anything else is returned as is.
+ */
+export async function explainNotWritable(
+  e: unknown,
+  ctx: DownloadContext,
+  localDir: string | undefined,
+): Promise<unknown> {
+  const what = localDir === undefined ? "cache folder" : "local folder";
+  const dir = localDir ?? ctx.cacheDir;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (e instanceof HfError || !code || !["EROFS", "EACCES", "EPERM", "ENOENT"].includes(code)) return e;
+  const at = await existingAncestor(dir);
+  try {
+    await fsp.access(at, constants.W_OK);
+    return e;
+  } catch (probe) {
+    const why =
+      (probe as NodeJS.ErrnoException).code === "EROFS" ? "a read-only file system" : "permission denied";
+    return new NotWritableError(`The ${what} ${dir} cannot be written (${why}).`, {
+      cause: e,
+      remedy:
+        localDir === undefined
+          ? "point HF_HUB_CACHE (or --cache-dir) at a writable folder, or download into one with --local-dir DIR; files already cached are read with HF_HUB_OFFLINE=1"
+          : "choose a writable folder for --local-dir",
+    });
+  }
 }

@@ -16,7 +16,7 @@ import {
   type FileTask,
   transferOptions,
 } from "./download-file.js";
-import { createDownloadContext, type DownloadContext, explainRepoError } from "./hub.js";
+import { createDownloadContext, type DownloadContext, explainNotWritable, explainRepoError } from "./hub.js";
 import { huggingfaceDir, localDirPaths, readLocalMetadata } from "./local-dir.js";
 import { filterRepoPaths } from "./patterns.js";
 import { listRepoFiles, readTreeCache, type TreeFile, treeEtag, treeSize, writeTreeCache } from "./tree.js";
@@ -74,6 +74,14 @@ function describeRevision(repoId: string, revision: string, commit: string | und
 export async function snapshotDownload(options: SnapshotDownloadOptions): Promise<SnapshotResult> {
   validateRepoId(options.repoId);
   const ctx = await createDownloadContext(options);
+  try {
+    return await snapshotWith(ctx, options);
+  } catch (e) {
+    throw await explainNotWritable(e, ctx, options.localDir);
+  }
+}
+
+async function snapshotWith(ctx: DownloadContext, options: SnapshotDownloadOptions): Promise<SnapshotResult> {
   const repoId = options.repoId;
   const revision = options.revision ?? "main";
   const paths = repoPaths(ctx.cacheDir, repoId, ctx.repoType);
