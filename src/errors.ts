@@ -34,7 +34,7 @@ export type HfErrorCode =
   | "HF_IO";
 
 /** Documented exit codes (README "Exit codes"). */
-export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
 
 export interface HfErrorOptions {
   remedy?: string | undefined;
@@ -73,9 +73,9 @@ export class HfError extends Error {
     this.repoType = options.repoType;
   }
 
-  /** 2 for usage errors, 1 for everything else. */
+  /** 2 for usage errors, 130 (128 + SIGINT) for an interruption, 1 for everything else. */
   get exitCode(): number {
-    return this.code === "HF_USAGE" ? EXIT.usage : EXIT.error;
+    return this.code === "HF_USAGE" ? EXIT.usage : this.code === "HF_ABORTED" ? EXIT.interrupted : EXIT.error;
   }
 }
 

@@ -122,6 +122,50 @@ describe("many processes, one cache", () => {
   }, 120_000);
 });
 
+describe("Ctrl-C", () => {
+  it("SIGINT mid-body: exit 130 with a hint, the partial kept, the lock released; the re-run resumes", async () => {
+    const home = await fsp.mkdtemp(join(tmpdir(), "hubkit-sigint-"));
+    const blobs = join(home, "hub", "models--acme--many", "blobs");
+    try {
+      throttle = true;
+      hub.requests.length = 0;
+      const child = spawn(process.execPath, [cli, "download", "acme/many", "big.bin"], {
+        env: { PATH: process.env.PATH, ...env(home) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr?.on("data", (d) => (stderr += d));
+      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      // wait until some of the body is on disk
+      for (let i = 0; i < 200; i++) {
+        const partial = (await fsp.readdir(blobs).catch(() => [])).find((f) => f.endsWith(".incomplete"));
+        if (partial && (await fsp.stat(join(blobs, partial))).size > 1 << 20) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(stderr).toBe(
+        "Error: Interrupted.\nHint: run the same command again: it resumes from what was downloaded\n",
+      );
+      const left = await fsp.readdir(blobs);
+      expect(left.filter((f) => f.endsWith(".incomplete"))).toHaveLength(1);
+      const locks = await fsp.readdir(join(home, "hub", ".locks", "models--acme--many"));
+      expect(locks.filter((f) => f.endsWith(".lock.hubkit"))).toEqual([]);
+      throttle = false;
+      const r = await runProcess(process.execPath, [cli, "download", "acme/many", "big.bin"], {
+        env: env(home),
+        timeoutMs: 60_000,
+      });
+      expect(r.code).toBe(0);
+      expect(sha256(await fsp.readFile(r.stdout.trim()))).toBe(sha256(BIG));
+      expect(hub.requests.some((q) => q.host === "cdn" && q.headers.range !== undefined)).toBe(true);
+    } finally {
+      throttle = false;
+      await fsp.rm(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe("many processes against the local Hub (createHubServer)", () => {
   it("8 concurrent CLIs share one cache; kill -9 during a slow download, then the re-run verifies", async () => {
     const { createHubServer } = await import("../../src/server/index.js");

@@ -3,7 +3,7 @@ import { isRepoType, type RepoType } from "../../common/repo.js";
 import { readConfig } from "../../config/index.js";
 import type { DownloadEvent, DryRunFile } from "../../download/types.js";
 import { validateRepoId } from "../../download/validators.js";
-import { HfUsageError } from "../../errors.js";
+import { AbortedError, HfUsageError } from "../../errors.js";
 import { useBaselineWasmCompiler } from "../../http/dispatcher.js";
 import type { CliContext } from "../context.js";
 import { keepYoungGenerationSmall } from "../memory.js";
@@ -241,6 +241,13 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
   const disabled = config.disableProgressBars ?? false;
   const showBars = ctx.format === "human" && Boolean(ctx.out.stderr.isTTY) && !disabled && !o.dryRun;
   const progress = showBars ? await createProgress(ctx) : undefined;
+  // Ctrl-C stops cleanly: what arrived stays in the partial file and the lock is released, so the
+  // same command resumes; a second Ctrl-C ends the process at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    process.off("SIGINT", onSigint);
+    interrupt.abort();
+  };
   const common = {
     repoId: o.repoId,
     repoType: o.repoType as RepoType,
@@ -253,6 +260,7 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
     forceDownload: o.forceDownload,
     connections,
     onWarning: (m: string) => ctx.out.warn(m),
+    signal: interrupt.signal,
     onProgress: (e: DownloadEvent) => {
       if (e.type === "warning") ctx.out.warn(e.message);
       else if (e.type === "lock-wait")
@@ -262,6 +270,7 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
   };
   let path: string;
   let succeeded = false;
+  process.on("SIGINT", onSigint);
   try {
     if (o.dryRun) {
       const { snapshotDownload } = await import("../../download/snapshot-download.js");
@@ -288,7 +297,13 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
       path = r.path;
     }
     succeeded = true;
+  } catch (e) {
+    if (!interrupt.signal.aborted) throw e;
+    throw new AbortedError("Interrupted.", {
+      remedy: "run the same command again: it resumes from what was downloaded",
+    });
   } finally {
+    process.off("SIGINT", onSigint);
     progress?.stop(succeeded);
   }
   if (ctx.format === "json") ctx.out.json({ path });
