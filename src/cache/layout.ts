@@ -211,10 +211,15 @@ export async function placeBlob(
     }
   }
   if (o.newBlob) return fsp.rename(blob, pointer);
-  const tmp = `${pointer}.${shortRandomHex()}.tmp`;
+  await copyAtomic(blob, pointer);
+}
+
+/** Copies `src` onto `dest` through a temporary sibling and a rename: `dest` is never half-written. */
+export async function copyAtomic(src: string, dest: string): Promise<void> {
+  const tmp = `${dest}.${shortRandomHex()}.tmp`;
   try {
-    await fsp.copyFile(blob, tmp);
-    await fsp.rename(tmp, pointer);
+    await fsp.copyFile(src, tmp);
+    await fsp.rename(tmp, dest);
   } catch (e) {
     await fsp.rm(tmp, { force: true });
     throw e;

@@ -2,6 +2,7 @@ import { promises as fsp } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   blobPath,
+  copyAtomic,
   ensureCachedirTag,
   markNoExist,
   placeBlob,
@@ -52,15 +53,18 @@ async function mkdirOnce(ctx: DownloadContext, dir: string): Promise<void> {
   await fsp.mkdir(dir, { recursive: true });
   ctx.madeDirs.add(dir);
 }
+/** Per repo folder: whether it takes symlinks (probed once per process, as Python memoises). */
+const symlinkSupport = new Map<string, Promise<boolean>>();
+
 /**
  * Whether `snapshots/` gets relative symlinks into `blobs/` in the repo folder `dir`: not with
- * HF_HUB_DISABLE_SYMLINKS, nor where the file system has none (probed once per call and folder,
+ * HF_HUB_DISABLE_SYMLINKS, nor where the file system has none (probed once per process and folder,
  * with Python's warning unless HF_HUB_DISABLE_SYMLINKS_WARNING). Without them the snapshot holds
  * the files themselves and `blobs/` stays empty (Python's layout).
  */
 function symlinksFor(ctx: DownloadContext, dir: string): Promise<boolean> {
   if (ctx.config.disableSymlinks) return Promise.resolve(false);
-  let p = ctx.symlinks.get(dir);
+  let p = symlinkSupport.get(dir);
   if (!p) {
     p = symlinksSupported(dir).then((ok) => {
       if (!ok && !ctx.config.disableSymlinksWarning)
@@ -69,7 +73,9 @@ function symlinksFor(ctx: DownloadContext, dir: string): Promise<boolean> {
         );
       return ok;
     });
-    ctx.symlinks.set(dir, p);
+    // a probe that failed (a full disk...) is tried again next time
+    p.catch(() => symlinkSupport.delete(dir));
+    symlinkSupport.set(dir, p);
   }
   return p;
 }
@@ -419,9 +425,7 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
     const cachePointer = pointerPath(repoPaths(ctx.cacheDir, t.repoId, ctx.repoType), commit, t.filename);
     if (!t.force && (await exists(cachePointer))) {
       await fsp.mkdir(dirname(lp.file), { recursive: true });
-      const tmp = `${lp.incomplete(etag)}.copy`;
-      await fsp.copyFile(cachePointer, tmp);
-      await fsp.rename(tmp, lp.file);
+      await copyAtomic(cachePointer, lp.file);
       await writeLocalMetadata(lp, commit, etag);
       return emitDone(lp.file, true);
     }

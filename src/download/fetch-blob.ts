@@ -35,8 +35,8 @@ export interface FetchBlobOptions {
    */
   ranges?: { parts: number; minBytes?: number | undefined } | undefined;
   /**
-   * Files of at least this size (default 16 MiB) are received straight into a BlobWriter (written
-   * and hashed on other threads) when the client's `receive` transport applies.
+   * Files of at least this size (default 16 MiB) are received straight into a BlobWriter (written as
+   * they arrive, hashed on another thread) when the client's `receive` transport applies.
    */
   directMinBytes?: number | undefined;
 }
@@ -207,8 +207,8 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
       headers.range = `bytes=${offset}-`;
       headers["if-range"] = `"${o.etag}"`;
     }
-    // The body goes either straight from the socket into a BlobWriter's ring (big files: written
-    // and hashed on other threads), or through the general client as a stream.
+    // The body goes either straight from the socket into a BlobWriter's ring (big files: written as
+    // it arrives, hashed on another thread), or through the general client as a stream.
     let res: HubResponse | undefined;
     let raw: RawGetResponse | undefined;
     let writer: BlobWriter | undefined;

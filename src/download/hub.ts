@@ -14,8 +14,6 @@ export interface DownloadContext {
   cacheDir: string;
   /** Folders already created during this call. */
   madeDirs: Set<string>;
-  /** Per repo folder: whether it takes symlinks (probed once per call, as Python memoises). */
-  symlinks: Map<string, Promise<boolean>>;
   /** One-line warnings (symlinks unsupported...). */
   onWarning?: ((message: string) => void) | undefined;
 }
@@ -32,7 +30,6 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
     repoType,
     cacheDir,
     madeDirs: new Set<string>(),
-    symlinks: new Map(),
     onWarning: o.onWarning,
   };
   if (o.client) return { ...base, client: o.client };
