@@ -1,16 +1,45 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runProcess } from "../helpers/cli.js";
+import { machineEnv, ROOT, runProcess } from "../helpers/cli.js";
 
 // `npm pack` then `npm i -g` into a clean prefix: the installed `hf` must work on its own. The CLI is
-// bundled, so the only runtime dependency is undici (for the library's types), taken from npm's cache.
+// bundled, so the only runtime dependency is undici (for the library's types), fetched from the
+// registry as on a new machine.
+//
+// Isolated: a throwaway HOME, no HF_* variable, its own prefix, and an EMPTY npm cache, so the test
+// passes only if a fresh machine can install the tarball (it once passed because a warm cache held
+// undici's metadata, and failed on a new machine). Not isolated: the machine's TLS and proxy settings
+// and its npm config files. `--prefix` moves npm's global config to <prefix>/etc/npmrc and a new HOME
+// moves the user config, so both are named explicitly: behind a TLS-inspecting proxy their `cafile`
+// is what makes the registry reachable.
 let dir: string;
 let tarball: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "hubkit-pack-"));
-  const env = { npm_config_cache: process.env.npm_config_cache, HOME: process.env.HOME };
+  const machine = machineEnv();
+  const where = await runProcess("npm", ["config", "get", "userconfig", "globalconfig"], {
+    cwd: ROOT,
+    env: machine,
+  });
+  expect(where.code, where.stderr).toBe(0);
+  const files = Object.fromEntries(
+    where.stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.split("=", 2) as [string, string]),
+  );
+  const home = join(dir, "home");
+  await mkdir(home);
+  const env = {
+    ...machine,
+    HOME: home,
+    npm_config_cache: join(dir, "npm-cache"),
+    npm_config_userconfig: files.userconfig,
+    npm_config_globalconfig: files.globalconfig,
+    npm_config_update_notifier: "false",
+  };
   // dist/ was built by `pretest`; --ignore-scripts skips prepack's second build.
   const pack = await runProcess("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
     cwd: ROOT,
@@ -28,16 +57,7 @@ beforeAll(async () => {
   ).toEqual(["LICENSE", "README.md", "dist", "package.json"]);
   const install = await runProcess(
     "npm",
-    [
-      "install",
-      "-g",
-      "--prefix",
-      join(dir, "prefix"),
-      "--prefer-offline",
-      "--no-audit",
-      "--no-fund",
-      tarball,
-    ],
+    ["install", "-g", "--prefix", join(dir, "prefix"), "--no-audit", "--no-fund", tarball],
     { cwd: dir, env, timeoutMs: 180_000 },
   );
   expect(install.code, install.stderr).toBe(0);
@@ -58,5 +78,10 @@ describe("npm pack + npm i -g", () => {
     expect(help.stdout).toContain("Usage: hf auth whoami");
     const legacy = await runProcess(join(bin, "huggingface-cli"), ["--help"]);
     expect(legacy.code).toBe(0);
+  });
+  it("the installed library's dependency came from the registry into the empty cache", async () => {
+    const undici = join(dir, "prefix", "lib", "node_modules", "hubkit", "node_modules", "undici");
+    expect(await readdir(undici)).toContain("package.json");
+    expect((await readdir(join(dir, "npm-cache"))).length).toBeGreaterThan(0);
   });
 });

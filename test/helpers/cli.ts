@@ -30,6 +30,22 @@ export function runHf(args: string[], options: RunOptions & { bin?: string } = {
   return runProcess(process.execPath, [options.bin ?? CLI, ...args], options);
 }
 
+/**
+ * This machine's environment for a child that reaches a package registry (npm, pip): everything the
+ * test process has (TLS settings such as NODE_EXTRA_CA_CERTS and SSL_CERT_FILE, proxies, npm's own
+ * settings) except hubkit's HF_* settings and the npm_* variables of the `npm test` that started vitest.
+ * A child given only HOME and a cache works on a machine whose cache is warm and fails on a fresh one
+ * behind a TLS-inspecting proxy (SELF_SIGNED_CERT_IN_CHAIN), so registry clients get this instead.
+ */
+export function machineEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^(HF_|HUGGING_?FACE|TRANSFORMERS_|npm_)/i.test(k)) continue;
+    env[k] = v;
+  }
+  return env;
+}
+
 /** Runs any program as a child process, the same way as `runHf`. */
 export function runProcess(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env: Record<string, string> = {
