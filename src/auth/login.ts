@@ -1,4 +1,4 @@
-import type { HubConfig } from "../config/index.js";
+import { defaultConfig, type HubConfig } from "../config/index.js";
 import { AuthInvalidError } from "../errors.js";
 import { createHubClient, type HubClient } from "../http/hub-client.js";
 import { approveGitCredential, rejectGitCredential } from "./git-credential.js";
@@ -96,7 +96,10 @@ export interface LogoutResult {
  *
  * @example await logout(config, { tokenName: "old-laptop" })
  */
-export async function logout(config: HubConfig, options: LogoutOptions = {}): Promise<LogoutResult> {
+export async function logout(
+  config: HubConfig = defaultConfig(),
+  options: LogoutOptions = {},
+): Promise<LogoutResult> {
   let result: LogoutResult;
   if (options.tokenName !== undefined) {
     result = await deleteStoredToken(config, options.tokenName);

@@ -1,5 +1,10 @@
-import type { HubConfig } from "../config/index.js";
-import { HF_TOKEN, HUGGING_FACE_HUB_TOKEN, HUGGINGFACE_TOKEN } from "../config/index.js";
+import {
+  defaultConfig,
+  HF_TOKEN,
+  HUGGING_FACE_HUB_TOKEN,
+  HUGGINGFACE_TOKEN,
+  type HubConfig,
+} from "../config/index.js";
 import {
   chain,
   cleanToken,
@@ -91,13 +96,15 @@ function memoKey(config: HubConfig): string {
  * when `token: false`, or HF_HUB_DISABLE_IMPLICIT_TOKEN with no explicit request). Rejects only when
  * a source exists but is broken (an unreadable token file).
  *
+ * With no config, the settings come from `process.env` when the call is made.
+ *
  * @example
- * const r = await resolveToken({}, readConfig(process.env));
+ * const r = await resolveToken();
  * if (r) console.error(`using the token from ${describeTokenSource(r.source)}`);
  */
 export function resolveToken(
-  options: ResolveTokenOptions,
-  config: HubConfig,
+  options: ResolveTokenOptions = {},
+  config: HubConfig = defaultConfig(),
 ): Promise<TokenResult | undefined> {
   const { token, onWarning } = options;
   if (token === false) return Promise.resolve(undefined);
@@ -148,7 +155,7 @@ async function lookup(
  *
  * @example (await listTokenSources(config)).map((r) => describeTokenSource(r.source))
  */
-export async function listTokenSources(config: HubConfig): Promise<TokenResult[]> {
+export async function listTokenSources(config: HubConfig = defaultConfig()): Promise<TokenResult[]> {
   const found: TokenResult[] = [];
   for (const provider of tokenChain(config, undefined).slice(1)) {
     try {
@@ -177,12 +184,13 @@ export function describeTokenSource(source: TokenSource): string {
 }
 
 /**
- * The token only (or `undefined`), for callers that do not care where it came from.
+ * The token only (or `undefined`), for callers that do not care where it came from: Python's
+ * `get_token()`. With no config, the settings come from `process.env` when the call is made.
  *
- * @example const token = await getToken(readConfig(process.env));
+ * @example const token = await getToken(); // HF_TOKEN, ..., else the saved login
  */
 export async function getToken(
-  config: HubConfig,
+  config: HubConfig = defaultConfig(),
   options: ResolveTokenOptions = {},
 ): Promise<string | undefined> {
   return (await resolveToken(options, config))?.token;

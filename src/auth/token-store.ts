@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { chmod, mkdir, open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { HubConfig } from "../config/index.js";
+import { defaultConfig, type HubConfig } from "../config/index.js";
 import { HfConfigError, HfUsageError } from "../errors.js";
 import { cleanToken } from "./providers.js";
 import {
@@ -121,10 +121,10 @@ function toStoredToken(name: string, fields: Map<string, string>): StoredToken {
 /**
  * The saved tokens, in file order (as `hf auth list` shows them).
  *
- * @example (await listStoredTokens(config)).map((t) => t.name) // ["alice-read", "bob-write"]
+ * @example (await listStoredTokens()).map((t) => t.name) // ["alice-read", "bob-write"]
  */
 export async function listStoredTokens(
-  config: HubConfig,
+  config: HubConfig = defaultConfig(),
   onWarning?: (message: string) => void,
 ): Promise<StoredToken[]> {
   const sections = await readStoredTokensFull(config, onWarning);
@@ -213,7 +213,7 @@ export async function deleteStoredToken(
  * Removes the token file and `stored_tokens` (missing files are fine), as Python's `logout()`
  * without a name. Returns whether anything was removed.
  */
-export async function deleteAllTokens(config: HubConfig): Promise<boolean> {
+export async function deleteAllTokens(config: HubConfig = defaultConfig()): Promise<boolean> {
   let removed = false;
   for (const p of [config.tokenPath, config.storedTokensPath]) {
     try {

@@ -1,5 +1,7 @@
+import { defaultConfig } from "../config/index.js";
 import { NotLoggedInError } from "../errors.js";
-import type { HubClient } from "../http/hub-client.js";
+import { createHubClient, type HubClient } from "../http/hub-client.js";
+import { describeTokenSource, resolveToken } from "./resolve-token.js";
 
 /** An organisation in `/api/whoami-v2` (fields as huggingface.js `who-am-i.ts`). */
 export interface WhoAmIOrg {
@@ -55,13 +57,24 @@ export const NOT_LOGGED_IN = "Not logged in. Run `hf auth login` or set HF_TOKEN
 /**
  * Asks the Hub who the client's token belongs to: `GET /api/whoami-v2`. A rejected token throws
  * `AuthInvalidError` naming the token's source; no token at all throws `NotLoggedInError`. Not
- * retried (Python does not retry whoami either).
+ * retried (Python does not retry whoami either). With no client, it asks with the token and
+ * settings `process.env` gives when the call is made (HF_TOKEN, ..., else the saved login), as
+ * Python's `whoami()` does.
  *
  * @example
- * const client = createHubClient({ config, token, tokenSource: "HF_TOKEN environment variable" });
- * const me = await whoami(client); // { name: "alice", orgs: [{ name: "acme" }], auth: {...} }
+ * const me = await whoami(); // { name: "alice", orgs: [{ name: "acme" }], auth: {...} }
+ * const bob = await whoami(createHubClient({ config, token, tokenSource: "HF_TOKEN environment variable" }));
  */
-export async function whoami(client: HubClient): Promise<WhoAmI> {
+export async function whoami(client?: HubClient): Promise<WhoAmI> {
+  if (!client) {
+    const config = defaultConfig();
+    const found = await resolveToken({}, config);
+    client = createHubClient({
+      config,
+      token: found?.token,
+      tokenSource: found && describeTokenSource(found.source),
+    });
+  }
   if (!client.hasToken) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
   const info = await client.json<WhoAmI>({ url: "/api/whoami-v2", retry: false });
   return { ...info, orgs: Array.isArray(info.orgs) ? info.orgs : [] };

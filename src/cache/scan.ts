@@ -1,6 +1,7 @@
 import { type Dirent, readdirSync, readFileSync, readlinkSync, type Stats, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
+import { defaultConfig } from "../config/index.js";
 import { CacheError } from "../errors.js";
 
 /**
@@ -144,8 +145,8 @@ export interface CacheScan {
 }
 
 export interface ScanCacheOptions {
-  /** The hub cache folder (`HF_HUB_CACHE`, `config.hubCache`). */
-  cacheDir: string;
+  /** The hub cache folder (`config.hubCache`). Default: HF_HUB_CACHE etc. from `process.env`, read at call time. */
+  cacheDir?: string | undefined;
 }
 
 interface BlobStat {
@@ -188,11 +189,11 @@ function isDirEntry(dir: string, e: Dirent): boolean {
  * per-call overhead exceeds the syscall itself), and no single pause is long.
  *
  * @example
- * const scan = await scanCache({ cacheDir: readConfig(process.env).hubCache });
+ * const scan = await scanCache(); // or scanCache({ cacheDir: "/data/hf-cache" })
  * for (const repo of scan.repos) console.log(repo.id, repo.size, repo.refs.join(", "));
  */
-export async function scanCache(options: ScanCacheOptions): Promise<CacheScan> {
-  const cacheDir = resolve(options.cacheDir);
+export async function scanCache(options: ScanCacheOptions = {}): Promise<CacheScan> {
+  const cacheDir = resolve(options.cacheDir ?? defaultConfig().hubCache);
   const top = statSync(cacheDir, { throwIfNoEntry: false });
   if (!top) {
     throw new CacheError(`Cache directory not found: ${cacheDir}`, {

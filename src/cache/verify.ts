@@ -3,6 +3,7 @@ import { createReadStream, type Dirent, promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { gitBlobSha1, sha256Hex } from "../common/hashes.js";
 import { isCommitHash, type RepoType } from "../common/repo.js";
+import { defaultConfig } from "../config/index.js";
 import { CacheError } from "../errors.js";
 import { repoPaths } from "./layout.js";
 
@@ -52,7 +53,7 @@ export interface VerifyOptions {
   repoType?: RepoType | undefined;
   /** Branch, tag or commit. Cache mode default: `refs/main`, else the only snapshot. */
   revision?: string | undefined;
-  /** Verify this cache (the hub cache folder)... */
+  /** Verify this cache (the hub cache folder; default: HF_HUB_CACHE etc. from `process.env`)... */
   cacheDir?: string | undefined;
   /** ...or this `hf download --local-dir` folder. */
   localDir?: string | undefined;
@@ -145,8 +146,7 @@ export async function verifyRevision(options: VerifyOptions): Promise<VerifyResu
   const repoType = options.repoType ?? "model";
   if (options.localDir !== undefined)
     return verifyLocalDir(options.localDir, options.repoId, repoType, options);
-  if (options.cacheDir === undefined) throw new CacheError("verifyRevision needs cacheDir or localDir.");
-  const paths = repoPaths(options.cacheDir, options.repoId, repoType);
+  const paths = repoPaths(options.cacheDir ?? defaultConfig().hubCache, options.repoId, repoType);
   try {
     await fsp.access(paths.root);
   } catch {

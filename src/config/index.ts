@@ -1,2 +1,3 @@
+export * from "./default-config.js";
 export * from "./env-vars.js";
 export * from "./read-config.js";

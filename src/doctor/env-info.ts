@@ -3,7 +3,7 @@ import { listCredentialHelpers } from "../auth/git-credential.js";
 import { maskToken } from "../auth/mask-token.js";
 import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
 import * as V from "../config/env-vars.js";
-import { ALL_SETTINGS, type HubConfig } from "../config/index.js";
+import { ALL_SETTINGS, defaultConfig, type HubConfig } from "../config/index.js";
 import { VERSION } from "../version.js";
 import { maskProxyUrl, readProxyVars } from "./proxy-vars.js";
 
@@ -72,9 +72,12 @@ function effective(name: string, c: HubConfig): string {
  * the endpoint, every HF_* setting (raw and effective), the token (masked) and its source, git
  * credential helpers and proxy variables (passwords masked). Never contains a raw token.
  *
- * @example const info = await collectEnvInfo(readConfig(process.env), process.cwd());
+ * @example const info = await collectEnvInfo(); // process.env and the current folder
  */
-export async function collectEnvInfo(config: HubConfig, cwd: string): Promise<EnvInfo> {
+export async function collectEnvInfo(
+  config: HubConfig = defaultConfig(),
+  cwd: string = process.cwd(),
+): Promise<EnvInfo> {
   const env = config.env;
   const [sources, helpers] = await Promise.all([
     listTokenSources(config).catch(() => []),

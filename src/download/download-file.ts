@@ -447,7 +447,7 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
  * partial download safely; verifies sha256 / git sha1 and size before anything becomes visible.
  *
  * @example
- * const path = await downloadFile({ repoId: "acme/tiny-model", filename: "config.json", config: readConfig(process.env) });
+ * const path = await downloadFile({ repoId: "acme/tiny-model", filename: "config.json" }); // HF_* from process.env
  */
 export async function downloadFile(options: DownloadFileOptions): Promise<string> {
   validateRepoId(options.repoId);

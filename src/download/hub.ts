@@ -2,7 +2,7 @@ import { constants, promises as fsp } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { describeTokenSource, resolveToken } from "../auth/resolve-token.js";
 import type { RepoType } from "../common/repo.js";
-import { type HubConfig, readConfig } from "../config/index.js";
+import { defaultConfig, type HubConfig } from "../config/index.js";
 import { GatedRepoError, HfError, NotWritableError, RepoNotFoundError } from "../errors.js";
 import { createHubClient, type HubClient } from "../http/hub-client.js";
 import type { CommonDownloadOptions } from "./types.js";
@@ -19,7 +19,7 @@ export interface DownloadContext {
 }
 
 export async function createDownloadContext(o: CommonDownloadOptions): Promise<DownloadContext> {
-  const config = o.config ?? o.client?.config ?? readConfig({});
+  const config = o.config ?? o.client?.config ?? defaultConfig();
   const repoType = o.repoType ?? "model";
   // Python: Path(cache_dir).expanduser().resolve(), so symlinks in the cache path are resolved
   // before symlink targets are computed.

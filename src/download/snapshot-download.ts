@@ -69,7 +69,7 @@ function describeRevision(repoId: string, revision: string, commit: string | und
  * makes none: the revision resolves through `refs/`.
  *
  * @example
- * const { path } = await snapshotDownload({ repoId: "acme/tiny-model", include: ["*.json"], config });
+ * const { path } = await snapshotDownload({ repoId: "acme/tiny-model", include: ["*.json"] });
  */
 export async function snapshotDownload(options: SnapshotDownloadOptions): Promise<SnapshotResult> {
   validateRepoId(options.repoId);

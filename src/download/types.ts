@@ -30,7 +30,7 @@ export interface CommonDownloadOptions {
   onWarning?: ((message: string) => void) | undefined;
   /** How an explicit `token` is named in error messages (the CLI says "--token argument"). */
   tokenSourceLabel?: string | undefined;
-  /** Settings (endpoint, offline, timeouts, cache path). Default: readConfig({}) */
+  /** Settings (endpoint, offline, timeouts, cache path). Default: `process.env`, read at call time. */
   config?: HubConfig | undefined;
   /** A ready client (its token is used as is; `token` is then ignored). */
   client?: HubClient | undefined;

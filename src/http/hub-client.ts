@@ -3,7 +3,7 @@ import { PassThrough, type Readable } from "node:stream";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import type { RepoType } from "../common/repo.js";
-import type { HubConfig } from "../config/index.js";
+import { defaultConfig, type HubConfig } from "../config/index.js";
 import { AbortedError, HfError, HttpError, NetworkError, OfflineModeError, TimeoutError } from "../errors.js";
 import { proxySettingsFromEnv, sharedDispatcher } from "./dispatcher.js";
 import { displayUrl } from "./display-url.js";
@@ -17,7 +17,8 @@ export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
 export type RedirectMode = "follow" | "hub-only" | "manual";
 
 export interface HubClientOptions {
-  config: HubConfig;
+  /** Default: `process.env`, read when the client is created. */
+  config?: HubConfig | undefined;
   /** Sent as `Authorization: Bearer <token>`, only to the endpoint's host. */
   token?: string | undefined;
   /** Where the token came from ("HF_TOKEN environment variable"), named in auth errors. */
@@ -205,13 +206,15 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
  * another scheme/host/port), connect/headers and body-stall timeouts, bounded retries, and error
  * statuses turned into `HfError` subclasses.
  *
+ * It is handed its token (see `resolveToken`); it never looks one up, so `createHubClient()` is anonymous.
+ *
  * @example
- * const client = createHubClient({ config: readConfig(process.env), token, tokenSource: "HF_TOKEN environment variable" });
+ * const client = createHubClient({ token, tokenSource: "HF_TOKEN environment variable" });
  * const me = await client.json<{ name: string }>({ url: "/api/whoami-v2" });
  * const head = await client.request({ method: "HEAD", url: resolveUrl, redirect: "hub-only" });
  */
-export function createHubClient(options: HubClientOptions): HubClient {
-  const { config } = options;
+export function createHubClient(options: HubClientOptions = {}): HubClient {
+  const config = options.config ?? defaultConfig();
   const endpoint = config.endpoint;
   const endpointOrigin = originOf(endpoint);
   const userAgent = buildUserAgent(config, options.userAgent);
