@@ -74,6 +74,14 @@ export function extractGlobals(argv: string[]): Globals {
   return g;
 }
 
+/** The flags every command takes (extractGlobals), listed in the top-level help and in each command's. */
+const GLOBAL_OPTIONS = [
+  "Global options:",
+  "  --format human|json|quiet  output format (--json and -q are short forms)",
+  "  --env-file PATH            load KEY=VALUE settings from a .env file first",
+  "  --no-color                 no ANSI colours (NO_COLOR=1 does the same)",
+];
+
 function topLevelHelp(bin: string, commands: CommandEntry[]): string {
   const lines = [
     `Usage: ${bin} <command> [options]`,
@@ -94,10 +102,7 @@ function topLevelHelp(bin: string, commands: CommandEntry[]): string {
   }
   lines.push(
     "",
-    "Global options:",
-    "  --format human|json|quiet  output format (--json and -q are short forms)",
-    "  --env-file PATH            load KEY=VALUE settings from a .env file first",
-    "  --no-color                 no ANSI colours (NO_COLOR=1 does the same)",
+    ...GLOBAL_OPTIONS,
     "  -V, --version              print the version",
     "  -h, --help                 help for any command: hf <command> --help",
     "",
@@ -234,6 +239,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     const mod = await match.entry.load();
     const cmd: Command = mod.createCommand(ctx);
     cmd.name(`${bin} ${match.entry.path}`);
+    cmd.addHelpText("afterAll", `\n${GLOBAL_OPTIONS.join("\n")}`);
     configureCommand(cmd, options);
     await cmd.parseAsync(match.rest, { from: "user" });
     return ctx.exitCode ?? EXIT.ok;

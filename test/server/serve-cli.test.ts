@@ -20,7 +20,9 @@ function startServe(args: string[]) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
+  let stdout = "";
   child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+  child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   const first = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no output from hf serve; stderr: ${stderr}`)), 15_000);
@@ -30,7 +32,7 @@ function startServe(args: string[]) {
     });
     child.once("exit", (code) => reject(new Error(`hf serve exited (${code}): ${stderr}`)));
   });
-  return { child, first, exited, stderr: () => stderr };
+  return { child, first, exited, stderr: () => stderr, stdout: () => stdout };
 }
 
 test("--format json: the first stdout line is {url, cdnUrl, users, repos}; SIGTERM stops it with exit 0", async () => {
@@ -83,4 +85,42 @@ test("non-loopback hosts are refused without --allow-remote; bad ports and fault
   expect((await runHf(["serve", "--demo", "--port", "x"], { timeoutMs: 15_000 })).code).toBe(2);
   expect((await runHf(["serve", "--demo", "--fault", "boom:/x"], { timeoutMs: 15_000 })).code).toBe(2);
   expect((await runHf(["serve"], { timeoutMs: 15_000 })).code).toBe(2);
+});
+
+test("--data DIR: the banner shows DIR's users (masked) and repos, not the demo's", async () => {
+  const token = "hf_carolDataDirToken000000000000000wxyz";
+  await writeFile(
+    join(dir, "hub.json"),
+    JSON.stringify({
+      users: [{ name: "carol", tokens: [{ name: "carol-read", token, role: "read" }] }],
+      repos: [
+        { id: "team/secret", type: "model", private: true, owner: "carol", commits: [] },
+        {
+          id: "team/corpus",
+          type: "dataset",
+          commits: [{ message: "add", files: { "a.txt": { content: "a\n" } } }],
+        },
+      ],
+    }),
+  );
+  const s = startServe(["--data", dir]);
+  await s.first;
+  await new Promise((r) => setTimeout(r, 300));
+  s.child.kill("SIGINT");
+  expect(await s.exited).toBe(0);
+  const out = s.stdout();
+  expect(out).toContain(`Tokens from ${join(dir, "hub.json")} (masked):`);
+  expect(out).toContain("carol");
+  expect(out).toContain("hf_****wxyz");
+  expect(out).not.toContain(token);
+  expect(out).toContain("hf download team/corpus --repo-type dataset");
+  expect(out).not.toContain("Demo tokens");
+  expect(out).not.toContain("acme/tiny-model");
+  expect(out).not.toContain("hf auth whoami");
+});
+
+test("hf serve --help lists --format (its own example uses it)", async () => {
+  const r = await runHf(["serve", "--help"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/--format human\|json\|quiet/);
 });

@@ -1,5 +1,6 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Command } from "commander";
+import { maskToken } from "../../auth/mask-token.js";
 import { HfConfigError, HfUsageError } from "../../errors.js";
 import type { FaultSpec, HubServer, RequestLogEntry } from "../../server/index.js";
 import type { CliContext } from "../context.js";
@@ -116,15 +117,17 @@ export async function run(
     ctx.out.result(`CDN (LFS downloads) at ${hub.cdnUrl}`);
     if (ctx.format === "human") {
       const lines: string[] = [""];
+      // What is printed describes what is served: the demo's fake tokens in full, anything from a
+      // hub.json masked, and a download example taken from the repos actually there.
+      const demo = opts.demo === true;
       if (hub.users.length > 0) {
-        const allDemo = hub.users.every((u) => demoTokens.has(u.token));
         lines.push(
-          allDemo
+          demo
             ? "Demo tokens (FAKE: only this local server accepts them):"
-            : "Tokens from hub.json (masked; they are in your hub.json):",
+            : `Tokens from ${opts.data ? join(opts.data, "hub.json") : "hub.json"} (masked):`,
         );
         for (const u of hub.users) {
-          const shown = demoTokens.has(u.token) ? u.token : `${u.token.slice(0, 3)}****${u.token.slice(-4)}`;
+          const shown = demo && demoTokens.has(u.token) ? u.token : maskToken(u.token);
           lines.push(`  ${u.name.padEnd(10)} ${u.role.padEnd(12)} ${shown}`);
         }
         lines.push("");
@@ -137,8 +140,12 @@ export async function run(
       if (faults.length > 0) lines.push("", `Faults armed: ${opts.fault.join(", ")}`);
       const example = hub.users[0];
       lines.push("", "Try:", `  export HF_ENDPOINT=${hub.url}`);
-      if (example && demoTokens.has(example.token)) lines.push(`  HF_TOKEN=${example.token} hf auth whoami`);
-      lines.push("  hf download acme/tiny-model", "", "Press Ctrl+C to stop.");
+      if (demo && example && demoTokens.has(example.token))
+        lines.push(`  HF_TOKEN=${example.token} hf auth whoami`);
+      const repo = hub.repos.find((r) => !r.private && !r.gated) ?? hub.repos[0];
+      if (repo)
+        lines.push(`  hf download ${repo.id}${repo.type === "model" ? "" : ` --repo-type ${repo.type}`}`);
+      lines.push("", "Press Ctrl+C to stop.");
       // result(): not masked, on purpose; these are the demo's fake tokens.
       ctx.out.result(lines.join("\n"));
     }
