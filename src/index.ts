@@ -19,7 +19,6 @@ export {
   rejectGitCredential,
 } from "./auth/git-credential.js";
 export { type LoginOptions, type LoginResult, loginWithToken, logout } from "./auth/login.js";
-export { maskToken, redactTokens } from "./auth/mask-token.js";
 export { OAuthError } from "./auth/oauth-error.js";
 export {
   chain,
@@ -85,6 +84,7 @@ export {
   type VerifyResult,
   verifyRevision,
 } from "./cache/verify.js";
+export { maskToken, redactTokens } from "./common/mask-token.js";
 export { checkEnvFileIgnored, type EnvFileGitStatus, loadEnvFile } from "./config/env-file.js";
 export * from "./config/index.js";
 export {

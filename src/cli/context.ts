@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
+import type { HttpHooks } from "../common/http-hooks.js";
 import { type Env, type HubConfig, readConfig } from "../config/index.js";
-import type { HttpHooks } from "../http/hub-client.js";
 import type { Output, OutputFormat } from "./output.js";
 
 /**

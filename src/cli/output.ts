@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import { redactTokens } from "../auth/mask-token.js";
+import { redactTokens } from "../common/mask-token.js";
 
 /** Output modes of the global `--format` flag (`--json` = json, `-q` = quiet). */
 export type OutputFormat = "human" | "json" | "quiet";

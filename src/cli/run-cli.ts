@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { redactTokens } from "../auth/mask-token.js";
+import { redactTokens } from "../common/mask-token.js";
 import { type Env, HF_DEBUG, isTrue } from "../config/index.js";
 import { EXIT, HfError, HfUsageError } from "../errors.js";
 import { VERSION } from "../version.js";

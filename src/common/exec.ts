@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { Env } from "../config/index.js";
+import type { Env } from "./env.js";
 
 export interface ExecResult {
   /** Exit code; -1 when the program could not be started (ENOENT) or was killed on timeout. */

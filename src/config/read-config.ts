@@ -1,11 +1,12 @@
 import { homedir } from "node:os";
 import { dirname } from "node:path";
+import { type Env, isTrue } from "../common/env.js";
+import type { HttpHooks } from "../common/http-hooks.js";
 import { HfUsageError } from "../errors.js";
-import type { HttpHooks } from "../http/hub-client.js";
 import * as V from "./env-vars.js";
 
-/** An environment: `process.env` in the CLI, any plain object in tests and library calls. */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
+export { isTrue };
 
 /** Where a resolved path came from: the variable that set it, or "default". */
 export type Origin = string;
@@ -59,13 +60,6 @@ export const DEFAULT_ETAG_TIMEOUT = 10;
 export const DEFAULT_DOWNLOAD_TIMEOUT = 10;
 /** huggingface_hub's public OAuth app for `hf auth login` (constants.DEVICE_CODE_OAUTH_CLIENT_ID). */
 export const DEFAULT_DEVICE_CODE_CLIENT_ID = "26be6b09-91c5-47da-9861-d2d2bb7a7e36";
-
-const TRUE_VALUES = new Set(["1", "ON", "YES", "TRUE"]);
-
-/** Python's `constants._is_true`: `value.upper() in {"1","ON","YES","TRUE"}`; unset is false. */
-export function isTrue(value: string | undefined): boolean {
-  return value !== undefined && TRUE_VALUES.has(value.toUpperCase());
-}
 
 /**
  * Python's `os.path.expanduser` then `os.path.expandvars`: a leading `~` or `~/` becomes the home

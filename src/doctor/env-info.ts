@@ -1,7 +1,7 @@
 import { arch, platform, release } from "node:os";
 import { listCredentialHelpers } from "../auth/git-credential.js";
-import { maskToken } from "../auth/mask-token.js";
 import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
+import { maskToken } from "../common/mask-token.js";
 import * as V from "../config/env-vars.js";
 import { ALL_SETTINGS, defaultConfig, type HubConfig } from "../config/index.js";
 import { VERSION } from "../version.js";

@@ -1,5 +1,5 @@
 import { fillGitCredential, listCredentialHelpers } from "../auth/git-credential.js";
-import { maskToken } from "../auth/mask-token.js";
+import { maskToken } from "../common/mask-token.js";
 import { activeToken } from "./active-token.js";
 import { type CheckResult, type DoctorContext, ok, skip, warn } from "./types.js";
 

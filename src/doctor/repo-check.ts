@@ -1,5 +1,5 @@
-import { maskToken } from "../auth/mask-token.js";
 import { describeTokenSource } from "../auth/resolve-token.js";
+import { maskToken } from "../common/mask-token.js";
 import { quotePath, URL_PREFIX } from "../common/repo.js";
 import { activeToken, doctorClient } from "./active-token.js";
 import { type CheckResult, type DoctorContext, fail, ok, skip, warn } from "./types.js";

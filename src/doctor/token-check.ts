@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { maskToken } from "../auth/mask-token.js";
 import { fromTokenFile } from "../auth/providers.js";
 import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
 import { parseStoredTokens } from "../auth/stored-tokens-ini.js";
 import { describeRole, type WhoAmI, whoami } from "../auth/whoami.js";
+import { maskToken } from "../common/mask-token.js";
 import type { HfError } from "../errors.js";
 import { activeToken, doctorClient } from "./active-token.js";
 import { type CheckResult, type DoctorContext, fail, ok, skip, warn } from "./types.js";

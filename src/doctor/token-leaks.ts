@@ -1,5 +1,5 @@
-import { maskToken } from "../auth/mask-token.js";
 import { execBounded, gitEnv } from "../common/exec.js";
+import { maskToken } from "../common/mask-token.js";
 import type { Env } from "../config/index.js";
 import { type CheckResult, type DoctorContext, fail, ok, skip } from "./types.js";
 

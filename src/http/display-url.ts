@@ -1,4 +1,4 @@
-import { redactTokens } from "../auth/mask-token.js";
+import { redactTokens } from "../common/mask-token.js";
 
 // Query parameters that carry credentials in signed CDN URLs (S3/CloudFront/GCS) or OAuth flows.
 const SECRET_PARAM = /signature|token|credential|secret|key-pair-id|^policy$|^sig$|^code$/i;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { PassThrough, type Readable } from "node:stream";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Dispatcher } from "undici";
+import type { HttpHooks, RequestInfo, ResponseInfo } from "../common/http-hooks.js";
 import type { RepoType } from "../common/repo.js";
 import { defaultConfig, type HubConfig } from "../config/index.js";
 import { AbortedError, HfError, HttpError, NetworkError, OfflineModeError, TimeoutError } from "../errors.js";
@@ -60,27 +61,7 @@ export function parseServerWarnings(
     .filter((w) => w.message !== "");
 }
 
-export interface RequestInfo {
-  method: string;
-  /** As `displayUrl` shows it: signed-URL and token query values are `***`. */
-  url: string;
-  authenticated: boolean;
-  traceId: string;
-}
-
-export interface ResponseInfo extends RequestInfo {
-  status: number;
-}
-
-/**
- * Observers every client built from a config calls, besides its own `onRequest` / `onResponse`
- * (set on `HubConfig.httpHooks` by the CLI for its HF_DEBUG log, so clients made deep inside a
- * command report too; the core itself never prints).
- */
-export interface HttpHooks {
-  onRequest?: ((info: RequestInfo) => void) | undefined;
-  onResponse?: ((info: ResponseInfo) => void) | undefined;
-}
+export type { HttpHooks, RequestInfo, ResponseInfo };
 
 export interface RetryInfo {
   method: string;

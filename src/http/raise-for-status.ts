@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { redactTokens } from "../auth/mask-token.js";
+import { redactTokens } from "../common/mask-token.js";
 import { type RepoType, URL_PREFIX } from "../common/repo.js";
 import {
   AuthInvalidError,

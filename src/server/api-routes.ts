@@ -3,8 +3,8 @@
  * Paths, status codes and JSON shapes follow what huggingface_hub 1.33 sends and parses (hf_api.py).
  */
 import { createHash } from "node:crypto";
+import { isTrue } from "../common/env.js";
 import type { RepoType } from "../common/repo.js";
-import { isTrue } from "../config/read-config.js";
 import type { Call, ServerState } from "./context.js";
 import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
 import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo-errors.js";

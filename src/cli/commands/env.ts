@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { redactTokens } from "../../auth/mask-token.js";
+import { redactTokens } from "../../common/mask-token.js";
 import { collectEnvInfo, formatEnvInfo } from "../../doctor/env-info.js";
 import type { CliContext } from "../context.js";
 

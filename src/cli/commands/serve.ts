@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { maskToken } from "../../auth/mask-token.js";
+import { maskToken } from "../../common/mask-token.js";
 import { HfConfigError, HfUsageError } from "../../errors.js";
 import type { FaultSpec, HubServer, RequestLogEntry } from "../../server/index.js";
 import type { CliContext } from "../context.js";

@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import { maskToken } from "../../../auth/mask-token.js";
 import { resolveToken } from "../../../auth/resolve-token.js";
 import { listStoredTokens, type StoredToken } from "../../../auth/token-store.js";
+import { maskToken } from "../../../common/mask-token.js";
 import type { CliContext } from "../../context.js";
 import { envName, warner } from "./auth-shared.js";
 
