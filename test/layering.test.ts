@@ -21,7 +21,7 @@ function areaOf(abs: string): string {
 }
 
 /** Every relative import of a file, resolved to the area it lands in. */
-export function importsOf(file: string, text = readFileSync(file, "utf8")): { spec: string; area: string }[] {
+function importsOf(file: string, text = readFileSync(file, "utf8")): { spec: string; area: string }[] {
   const specs = [
     ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"/g),
     ...text.matchAll(/(?:^|\n)\s*import\s+"([^"]+)"/g),
