@@ -59,7 +59,7 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
   }
   switch (action) {
     case undefined:
-      repoInfo(call, repo, "main", state);
+      repoInfo(call, repo, "HEAD", state);
       return true;
     case "revision":
       repoInfo(call, repo, args.join("/"), state);

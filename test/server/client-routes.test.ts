@@ -47,6 +47,33 @@ async function json(
 
 const mainOf = async (id: string) => (await json(`/api/models/${id}/revision/main`)).body.sha as string;
 
+describe("revision HEAD is the default branch", () => {
+  test("info, tree, paths-info, resolve and raw", async () => {
+    const main = await mainOf("acme/history");
+    expect((await json("/api/models/acme/history/revision/HEAD")).body.sha).toBe(main);
+    const tree = (await json("/api/models/acme/history/tree/HEAD")).body;
+    expect(tree.map((e: { path: string }) => e.path)).toEqual(["a.txt", "b.txt", "c.txt", "d.txt", "w.bin"]);
+    const paths = await get(`${hub.url}/api/models/acme/history/paths-info/HEAD`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ paths: ["d.txt"] }),
+    });
+    expect(((await paths.json()) as { path: string }[]).map((e) => e.path)).toEqual(["d.txt"]);
+    for (const action of ["resolve", "raw"]) {
+      const res = await get(`${hub.url}/acme/history/${action}/HEAD/a.txt`);
+      expect([res.status, res.headers.get("x-repo-commit"), await res.text()]).toEqual([200, main, "a2"]);
+    }
+  });
+
+  test("a repo without main: HEAD and the info route name its first branch", async () => {
+    const trunk = (await json("/api/models/acme/no-main/revision/trunk")).body.sha;
+    expect((await json("/api/models/acme/no-main")).body.sha).toBe(trunk);
+    expect((await json("/api/models/acme/no-main/revision/HEAD")).body.sha).toBe(trunk);
+    const missing = await get(`${hub.url}/api/models/acme/no-main/revision/main`);
+    expect([missing.status, missing.headers.get("x-error-code")]).toEqual([404, "RevisionNotFound"]);
+  });
+});
+
 describe("GET|HEAD /{repo}/raw/{rev}/{path}", () => {
   test("a regular file: its bytes directly (no redirect), ETag = git sha1, X-Repo-Commit, ranges", async () => {
     const main = await mainOf("acme/history");
