@@ -7,6 +7,7 @@ import type { RepoType } from "../common/repo.js";
 import { isTrue } from "../config/read-config.js";
 import type { Call, ServerState } from "./context.js";
 import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
+import { cursorPage, pageSize } from "./pagination.js";
 import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo-errors.js";
 import type { Commit, FileEntry, Repo, Token } from "./store.js";
 
@@ -258,26 +259,14 @@ function tree(call: Call, repo: Repo, args: string[], state: ServerState): void 
     if (below(f.path)) entries.push({ path: f.path, json: () => fileJson(repo, f, expand) });
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  // Pagination like the Hub: an opaque cursor and a `Link: <...>; rel="next"` with the full URL.
-  const limit = Math.max(1, Math.min(Number(call.query.get("limit")) || (expand ? 50 : 1000), 10_000));
-  const cursor = call.query.get("cursor");
-  let offset = 0;
-  if (cursor) {
-    const decoded = /^o:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!decoded) {
-      sendError(call.res, 400, "Invalid cursor");
-      return;
-    }
-    offset = Number(decoded[1]);
-  }
-  const page = entries.slice(offset, offset + limit).map((e) => e.json());
-  const headers: Record<string, string> = {};
-  if (offset + limit < entries.length) {
-    const q = new URLSearchParams(call.query);
-    q.set("cursor", Buffer.from(`o:${offset + limit}`).toString("base64url"));
-    headers.Link = `<${call.endpoint}${call.rawPath}?${q}>; rel="next"`;
-  }
-  sendJson(call.res, 200, page, headers);
+  const paged = cursorPage(call, entries, pageSize(call, expand ? 50 : 1000, 10_000));
+  if (!paged) return;
+  sendJson(
+    call.res,
+    200,
+    paged.page.map((e) => e.json()),
+    paged.headers,
+  );
 }
 
 /** `POST .../paths-info/{rev}` with a form (`paths=a&paths=b&expand=false`) or JSON body. */
