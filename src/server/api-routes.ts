@@ -1,6 +1,7 @@
 /**
- * `/api/...` routes: whoami-v2, repo info, tree, paths-info, refs, auth-check, agent-harnesses.
- * Paths, status codes and JSON shapes follow what huggingface_hub 1.33 sends and parses (hf_api.py).
+ * `/api/...` routes: whoami-v2, repo listings, repo info, tree, paths-info, refs, auth-check,
+ * agent-harnesses. Paths, status codes and JSON shapes follow what huggingface_hub 1.33
+ * sends and parses (hf_api.py), and what @huggingface/hub 2.17 calls.
  */
 import { createHash } from "node:crypto";
 import type { RepoType } from "../common/repo.js";
@@ -9,6 +10,8 @@ import type { Call, ServerState } from "./context.js";
 import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
 import { cursorPage, pageSize } from "./pagination.js";
 import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo-errors.js";
+import { parseExpand, repoJson } from "./repo-json.js";
+import { listRepos } from "./repo-listing.js";
 import type { Commit, FileEntry, Repo, Token } from "./store.js";
 
 const TYPES: Record<string, RepoType> = { models: "model", datasets: "dataset", spaces: "space" };
@@ -27,6 +30,10 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
     return true;
   }
   const type = TYPES[s[1] ?? ""];
+  if (type && s.length === 2 && call.method === "GET") {
+    listRepos(call, state, type);
+    return true;
+  }
   if (!type || s.length < 3) return false;
   const rest = s.slice(2);
   // A repo id is `name` or `namespace/name`: prefer two segments unless a one-segment repo exists
@@ -154,40 +161,11 @@ function lfsInfo(f: FileEntry): Record<string, unknown> {
 }
 
 function repoInfo(call: Call, repo: Repo, revision: string, state: ServerState): void {
+  const fields = parseExpand(call, repo.type, false);
+  if (fields === false) return;
   const commit = resolveOr404(call, repo, revision, state);
   if (!commit) return;
-  const blobs = isTrue(call.query.get("blobs") ?? undefined);
-  const siblings = [...commit.tree.values()]
-    .sort((a, b) => (a.path < b.path ? -1 : 1))
-    .map((f) => {
-      if (!blobs) return { rfilename: f.path };
-      const s: Record<string, unknown> = { rfilename: f.path, size: f.size, blobId: f.oid };
-      if (f.lfs) s.lfs = { sha256: f.sha256, size: f.size, pointerSize: f.pointerSize };
-      return s;
-    });
-  const usedStorage = [...commit.tree.values()].reduce((n, f) => n + f.size, 0);
-  const info: Record<string, unknown> = {
-    _id: createHash("sha1").update(`${repo.type}:${repo.id}`).digest("hex").slice(0, 24),
-    id: repo.id,
-    author: repo.id.includes("/") ? repo.id.split("/")[0] : repo.owner,
-    sha: commit.id,
-    lastModified: commit.date,
-    createdAt: repo.createdAt,
-    private: repo.private,
-    gated: repo.gated,
-    disabled: false,
-    downloads: 0,
-    likes: 0,
-    tags: [],
-    siblings,
-    usedStorage,
-  };
-  if (repo.type === "model") info.modelId = repo.id;
-  if (repo.type === "space") {
-    info.sdk = "static";
-    info.runtime = { stage: "RUNNING", hardware: { current: null, requested: null } };
-  }
-  sendJson(call.res, 200, info);
+  sendJson(call.res, 200, repoJson(call, repo, commit, fields, "info"));
 }
 
 /** git-style folder oid: sha1 over the folder's sorted entries (deterministic, not real git). */

@@ -45,6 +45,22 @@ async function json(
   return { res, body: await res.json() };
 }
 
+/** Follows `Link: <...>; rel="next"` from `path`, returning every page's items and the URLs asked. */
+async function allPages(path: string, headers: Record<string, string> = {}) {
+  const items: Record<string, unknown>[] = [];
+  const urls: string[] = [];
+  let url: string | undefined = hub.url + path;
+  while (url) {
+    urls.push(url);
+    const res = await get(url, { headers });
+    expect(res.status, url).toBe(200);
+    items.push(...((await res.json()) as Record<string, unknown>[]));
+    const link = res.headers.get("link");
+    url = link ? /^<([^>]+)>; rel="next"$/.exec(link)?.[1] : undefined;
+  }
+  return { items, urls };
+}
+
 const mainOf = async (id: string) => (await json(`/api/models/${id}/revision/main`)).body.sha as string;
 
 describe("revision HEAD is the default branch", () => {
@@ -141,5 +157,105 @@ describe("GET|HEAD /{repo}/raw/{rev}/{path}", () => {
     expect((await get(`${hub.url}/acme/tiny-dataset/raw/main/data/test.csv`)).status).toBe(401);
     expect(await (await get(`${hub.url}/acme/history/raw/refs%2Fpr%2F1/b.txt`)).text()).toBe("b");
     expect((await raw(hub.url, "/acme/history/raw/main/%2e%2e/a.txt")).status).toBe(400);
+  });
+});
+
+describe("GET /api/models, /api/datasets, /api/spaces", () => {
+  test("the listing's default fields; search is a substring of the id, author its namespace", async () => {
+    const { body } = await json("/api/models?search=HISTORY");
+    expect(body).toEqual([
+      {
+        _id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        id: "acme/history",
+        likes: 0,
+        trendingScore: 0,
+        private: false,
+        downloads: 0,
+        tags: [],
+        createdAt: expect.any(String),
+        modelId: "acme/history",
+      },
+    ]);
+    const acme = (await json("/api/models?author=acme")).body.map((m: { id: string }) => m.id);
+    expect(acme).toEqual([...acme].sort());
+    expect(acme).toEqual(expect.arrayContaining(["acme/history", "acme/no-main", "acme/tiny-model"]));
+    expect(acme.every((id: string) => id.startsWith("acme/"))).toBe(true);
+    expect((await json("/api/models?author=acm")).body).toEqual([]);
+    expect((await json("/api/datasets?search=tiny")).body.map((d: { id: string }) => d.id)).toEqual([
+      "acme/tiny-dataset",
+    ]);
+    expect((await json("/api/spaces")).body.map((d: { id: string; sdk: string }) => [d.id, d.sdk])).toEqual([
+      ["acme/tiny-space", "static"],
+    ]);
+  });
+
+  test("expand / expand[] select the fields (plus _id and id); an unknown one is 400", async () => {
+    const { body } = await json("/api/models?search=history&expand=gated&expand[]=sha&expand=lastModified");
+    const main = await mainOf("acme/history");
+    expect(body).toEqual([
+      {
+        _id: expect.any(String),
+        id: "acme/history",
+        gated: false,
+        sha: main,
+        lastModified: expect.any(String),
+      },
+    ]);
+    const bad = await get(`${hub.url}/api/models?expand=nope`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("x-error-message")).toContain("nope");
+    // usedStorage is a model-info property the Hub refuses in listings (huggingface_hub PR #3182).
+    expect((await get(`${hub.url}/api/models?expand=usedStorage`)).status).toBe(400);
+    expect((await json("/api/models/acme/history?expand=usedStorage")).body.usedStorage).toBe(12);
+    expect((await get(`${hub.url}/api/datasets?expand=sdk`)).status).toBe(400);
+  });
+
+  test("Link pagination: limit is the page size, the next URL keeps the query, the last page has none", async () => {
+    const { items, urls } = await allPages("/api/models?author=acme&limit=1&expand=private");
+    const ids = items.map((i) => i.id);
+    expect(ids).toEqual((await json("/api/models?author=acme")).body.map((m: { id: string }) => m.id));
+    expect(urls).toHaveLength(ids.length);
+    for (const u of urls.slice(1)) {
+      const q = new URL(u).searchParams;
+      expect([q.get("author"), q.get("limit"), q.get("expand"), u.startsWith(hub.url)]).toEqual([
+        "acme",
+        "1",
+        "private",
+        true,
+      ]);
+      expect(q.get("cursor")).toBeTruthy();
+    }
+    expect((await get(`${hub.url}/api/models?cursor=garbage`)).status).toBe(400);
+  });
+
+  test("private repos only for who can see them; gated ones listed to all, with their gating", async () => {
+    const ids = async (headers: Record<string, string>) =>
+      (await json("/api/models?expand=gated&expand=private", headers)).body.map(
+        (m: { id: string; gated: unknown }) => `${m.id}:${m.gated}`,
+      );
+    expect(await ids({})).toContain("meta-llama/Llama-3.2-1B:manual");
+    expect(await ids({})).not.toContain("alice/private-notes:false");
+    expect(await ids(bob)).not.toContain("alice/private-notes:false");
+    expect(await ids(alice)).toContain("alice/private-notes:false");
+    const gatedOnly = (await json("/api/models?gated=true")).body.map((m: { id: string }) => m.id);
+    expect(gatedOnly).toEqual(["meta-llama/Llama-3.2-1B"]);
+  });
+
+  test("sort, direction, full=true, and tag filters (no local repo has tags)", async () => {
+    const asc = (await json("/api/models?author=acme&sort=id&direction=1")).body.map(
+      (m: { id: string }) => m.id,
+    );
+    const desc = (await json("/api/models?author=acme&sort=id")).body.map((m: { id: string }) => m.id);
+    expect(desc).toEqual([...asc].reverse());
+    const full = (await json("/api/models?search=history&full=true")).body[0];
+    expect(full.siblings.map((s: { rfilename: string }) => s.rfilename)).toEqual([
+      "a.txt",
+      "b.txt",
+      "c.txt",
+      "d.txt",
+      "w.bin",
+    ]);
+    expect((await json("/api/models?filter=text-generation")).body).toEqual([]);
+    expect((await json("/api/models?pipeline_tag=fill-mask")).body).toEqual([]);
   });
 });
