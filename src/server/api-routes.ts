@@ -1,11 +1,12 @@
 /**
- * `/api/...` routes: whoami-v2, repo listings, repo info, tree, paths-info, refs, auth-check,
- * agent-harnesses. Paths, status codes and JSON shapes follow what huggingface_hub 1.33
+ * `/api/...` routes: whoami-v2, repo listings, repo info, tree, paths-info, refs, commits,
+ * auth-check, agent-harnesses. Paths, status codes and JSON shapes follow what huggingface_hub 1.33
  * sends and parses (hf_api.py), and what @huggingface/hub 2.17 calls.
  */
 import { createHash } from "node:crypto";
 import type { RepoType } from "../common/repo.js";
 import { isTrue } from "../config/read-config.js";
+import { listCommits } from "./commit-listing.js";
 import type { Call, ServerState } from "./context.js";
 import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
 import { cursorPage, pageSize } from "./pagination.js";
@@ -15,7 +16,15 @@ import { listRepos } from "./repo-listing.js";
 import type { Commit, FileEntry, Repo, Token } from "./store.js";
 
 const TYPES: Record<string, RepoType> = { models: "model", datasets: "dataset", spaces: "space" };
-const ACTIONS = new Set(["revision", "tree", "paths-info", "refs", "auth-check", "user-access-request"]);
+const ACTIONS = new Set([
+  "revision",
+  "tree",
+  "paths-info",
+  "refs",
+  "commits",
+  "auth-check",
+  "user-access-request",
+]);
 
 /** Returns false when the path is not an API route this module knows (the caller answers 404). */
 export async function handleApi(call: Call, state: ServerState): Promise<boolean> {
@@ -51,6 +60,7 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
     (action === "tree" && args.length >= 1 && m === "GET") ||
     (action === "paths-info" && args.length >= 1 && m === "POST") ||
     (action === "refs" && args.length === 0 && m === "GET") ||
+    (action === "commits" && args.length >= 1 && m === "GET") ||
     (action === "auth-check" &&
       (args.length === 0 || (args.length === 1 && args[0] === "write")) &&
       m === "GET") ||
@@ -80,6 +90,9 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
       return true;
     case "refs":
       refs(call, repo);
+      return true;
+    case "commits":
+      listCommits(call, repo, args.join("/"), state);
       return true;
     case "user-access-request":
       await accessRequests(call, repo, args[0] as string, state);

@@ -259,3 +259,87 @@ describe("GET /api/models, /api/datasets, /api/spaces", () => {
     expect((await json("/api/models?pipeline_tag=fill-mask")).body).toEqual([]);
   });
 });
+
+describe("GET /api/{type}s/{id}/commits/{rev}", () => {
+  test("newest first in the Hub's shape: title is the first line, message the rest", async () => {
+    const { res, body } = await json("/api/models/acme/history/commits/main");
+    expect(res.headers.get("x-total-count")).toBe("5");
+    expect(res.headers.get("link")).toBeNull();
+    expect(body.map((c: { title: string }) => c.title)).toEqual([
+      "fifth",
+      "fourth",
+      "third",
+      "second",
+      "first",
+    ]);
+    expect(body[0]).toEqual({
+      id: await mainOf("acme/history"),
+      authors: [{ user: "alice", avatar: expect.stringMatching(/\/avatars\/alice\.svg$/) }],
+      date: expect.any(String),
+      title: "fifth",
+      message: "",
+    });
+    expect(body[3].message).toBe("\n\nwith a body <b>");
+    expect(body.map((c: { date: string }) => c.date)).toEqual(
+      [...body.map((c: { date: string }) => c.date)].sort().reverse(),
+    );
+    const formatted = (await json("/api/models/acme/history/commits/main?expand[]=formatted")).body;
+    expect(formatted[3].formatted).toEqual({ title: "second", message: "\n\nwith a body &lt;b&gt;" });
+  });
+
+  test("pages by p and limit, with Link <...?p=N&limit=L>; rel=next while more remains", async () => {
+    const { items, urls } = await allPages("/api/models/acme/history/commits/main?limit=2");
+    expect(items.map((c) => c.title)).toEqual(["fifth", "fourth", "third", "second", "first"]);
+    expect(urls.map((u) => new URL(u).search)).toEqual(["?limit=2", "?p=1&limit=2", "?p=2&limit=2"]);
+    expect((await json("/api/models/acme/history/commits/main?p=9")).body).toEqual([]);
+    expect((await get(`${hub.url}/api/models/acme/history/commits/main?p=-1`)).status).toBe(400);
+  });
+
+  test("any revision: branch, tag, commit, refs/pr/N encoded or not; a missing one is RevisionNotFound", async () => {
+    const titles = async (rev: string) =>
+      (await json(`/api/models/acme/history/commits/${rev}`)).body.map((c: { title: string }) => c.title);
+    expect(await titles("old")).toEqual(["second", "first"]);
+    expect(await titles("refs%2Fpr%2F1")).toEqual(["third", "second", "first"]);
+    expect(await titles("refs/pr/1")).toEqual(["third", "second", "first"]);
+    expect(await titles("HEAD")).toHaveLength(5);
+    const first = (await json("/api/models/acme/history/commits/main")).body[4].id;
+    expect(await titles(first)).toEqual(["first"]);
+    const res = await get(`${hub.url}/api/models/acme/history/commits/nope`);
+    expect([res.status, res.headers.get("x-error-code")]).toEqual([404, "RevisionNotFound"]);
+    expect((await json("/api/datasets/acme/tiny-dataset/commits/main")).body).toHaveLength(1);
+  });
+
+  test("visibility as for the tree: private to its owner only, gated history public", async () => {
+    expect((await get(`${hub.url}/api/models/alice/private-notes/commits/main`)).status).toBe(401);
+    expect(
+      (await get(`${hub.url}/api/models/alice/private-notes/commits/main`, { headers: bob })).status,
+    ).toBe(404);
+    expect(
+      (await get(`${hub.url}/api/models/alice/private-notes/commits/main`, { headers: alice })).status,
+    ).toBe(200);
+    expect((await get(`${hub.url}/api/models/meta-llama/Llama-3.2-1B/commits/main`)).status).toBe(200);
+  });
+});
+
+describe("what the server does not know stays a loud 404", () => {
+  test("unknown verbs and actions are logged, not guessed", async () => {
+    hub.reset();
+    logged.length = 0;
+    const asked = [
+      ["POST", "/api/models"],
+      ["GET", "/api/models/acme/history/commitz/main"],
+      ["GET", "/acme/history/blob/main/a.txt"],
+      ["PUT", "/acme/history/raw/main/a.txt"],
+      ["GET", "/api/collections"],
+    ];
+    for (const [method, path] of asked) {
+      const res = await get(hub.url + path, { method });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(((await res.json()) as { error: string }).error).toBe(
+        `hubkit serve: unknown route ${method} ${path}`,
+      );
+    }
+    expect(hub.unknownRoutes).toEqual(asked.map(([m, p]) => `${m} ${p}`));
+    expect(logged).toEqual(asked.map(([m, p]) => `hubkit serve: unknown route ${m} ${p}`));
+  });
+});
