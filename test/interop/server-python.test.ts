@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEMO_FIXTURE } from "../../src/server/index.js";
 import { PYTHON_BIN, runProcess } from "../helpers/cli.js";
 import { DEMO_TOKENS, type HubServer, startHub } from "../helpers/hub.js";
 
@@ -194,6 +195,41 @@ print(json.dumps({"snap": sorted(os.listdir(os.path.join(snap, "data"))), "tree"
       branches: ["dev", "main"],
       tags: ["v1.0"],
       prs: [],
+    });
+  });
+
+  test("HfApi listings, expand, commit history and revision HEAD", async () => {
+    const out = await py(
+      `${CATCH}
+api = hh.HfApi()
+acme = [m.id for m in api.list_models(author="acme")]
+one = list(api.list_models(author="acme", limit=1))
+exp = [(m.id, m.gated, m.sha is not None, m.downloads) for m in api.list_models(search="llama", expand=["gated", "sha"])]
+mine = [m.id for m in api.list_models(author="alice")]
+ds = [(d.id, d.author) for d in api.list_datasets(search="tiny")]
+sp = [(s.id, s.sdk) for s in api.list_spaces()]
+commits = api.list_repo_commits("acme/tiny-model", formatted=True)
+head = api.model_info("acme/tiny-model", revision="HEAD").sha
+bad = attempt(lambda: api.model_info("acme/tiny-model", expand=["foo"]))
+print(json.dumps({"acme": acme, "one": len(one), "exp": exp, "mine": mine, "ds": ds, "sp": sp,
+  "titles": [c.title for c in commits], "first": commits[0].commit_id == head, "authors": commits[0].authors,
+  "formatted": commits[0].formatted_title == commits[0].title, "head": head == api.model_info("acme/tiny-model").sha, "bad": bad}))`,
+      env(DEMO_TOKENS.alice),
+    );
+    const tiny = DEMO_FIXTURE.repos?.find((r) => r.id === "acme/tiny-model");
+    expect(out).toEqual({
+      acme: ["acme/tiny-model"],
+      one: 1,
+      exp: [["meta-llama/Llama-3.2-1B", "manual", true, null]],
+      mine: ["alice/private-notes"],
+      ds: [["acme/tiny-dataset", "acme"]],
+      sp: [["acme/tiny-space", "static"]],
+      titles: (tiny?.commits ?? []).map((c) => c.message).reverse(),
+      first: true,
+      authors: ["alice"],
+      formatted: true,
+      head: true,
+      bad: "BadRequestError",
     });
   });
 
