@@ -216,14 +216,21 @@ print(json.dumps({"acme": acme, "one": len(one), "exp": exp, "mine": mine, "ds":
   "formatted": commits[0].formatted_title == commits[0].title, "head": head == api.model_info("acme/tiny-model").sha, "bad": bad}))`,
       env(DEMO_TOKENS.alice),
     );
-    const tiny = DEMO_FIXTURE.repos?.find((r) => r.id === "acme/tiny-model");
+    const repos = DEMO_FIXTURE.repos ?? [];
+    const ids = (type: string, keep: (id: string) => boolean) =>
+      repos.filter((r) => (r.type ?? "model") === type && keep(r.id)).map((r) => r.id);
+    const tiny = repos.find((r) => r.id === "acme/tiny-model");
     expect(out).toEqual({
-      acme: ["acme/tiny-model"],
+      acme: ids("model", (id) => id.startsWith("acme/")).sort(),
       one: 1,
       exp: [["meta-llama/Llama-3.2-1B", "manual", true, null]],
       mine: ["alice/private-notes"],
-      ds: [["acme/tiny-dataset", "acme"]],
-      sp: [["acme/tiny-space", "static"]],
+      ds: ids("dataset", (id) => id.includes("tiny"))
+        .sort()
+        .map((id) => [id, id.split("/")[0]]),
+      sp: ids("space", () => true)
+        .sort()
+        .map((id) => [id, "static"]),
       titles: (tiny?.commits ?? []).map((c) => c.message).reverse(),
       first: true,
       authors: ["alice"],
