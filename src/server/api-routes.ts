@@ -1,17 +1,30 @@
 /**
- * `/api/...` routes: whoami-v2, repo info, tree, paths-info, refs, auth-check, agent-harnesses.
- * Paths, status codes and JSON shapes follow what huggingface_hub 1.33 sends and parses (hf_api.py).
+ * `/api/...` routes: whoami-v2, repo listings, repo info, tree, paths-info, refs, commits,
+ * auth-check, agent-harnesses. Paths, status codes and JSON shapes follow what huggingface_hub 1.33
+ * sends and parses (hf_api.py), and what @huggingface/hub 2.17 calls.
  */
 import { createHash } from "node:crypto";
 import { isTrue } from "../common/env.js";
 import type { RepoType } from "../common/repo.js";
+import { listCommits } from "./commit-listing.js";
 import type { Call, ServerState } from "./context.js";
 import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
+import { cursorPage, pageSize } from "./pagination.js";
 import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo-errors.js";
+import { parseExpand, repoJson } from "./repo-json.js";
+import { listRepos } from "./repo-listing.js";
 import type { Commit, FileEntry, Repo, Token } from "./store.js";
 
 const TYPES: Record<string, RepoType> = { models: "model", datasets: "dataset", spaces: "space" };
-const ACTIONS = new Set(["revision", "tree", "paths-info", "refs", "auth-check", "user-access-request"]);
+const ACTIONS = new Set([
+  "revision",
+  "tree",
+  "paths-info",
+  "refs",
+  "commits",
+  "auth-check",
+  "user-access-request",
+]);
 
 /** Returns false when the path is not an API route this module knows (the caller answers 404). */
 export async function handleApi(call: Call, state: ServerState): Promise<boolean> {
@@ -26,6 +39,10 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
     return true;
   }
   const type = TYPES[s[1] ?? ""];
+  if (type && s.length === 2 && call.method === "GET") {
+    listRepos(call, state, type);
+    return true;
+  }
   if (!type || s.length < 3) return false;
   const rest = s.slice(2);
   // A repo id is `name` or `namespace/name`: prefer two segments unless a one-segment repo exists
@@ -43,6 +60,7 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
     (action === "tree" && args.length >= 1 && m === "GET") ||
     (action === "paths-info" && args.length >= 1 && m === "POST") ||
     (action === "refs" && args.length === 0 && m === "GET") ||
+    (action === "commits" && args.length >= 1 && m === "GET") ||
     (action === "auth-check" &&
       (args.length === 0 || (args.length === 1 && args[0] === "write")) &&
       m === "GET") ||
@@ -59,7 +77,7 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
   }
   switch (action) {
     case undefined:
-      repoInfo(call, repo, "main", state);
+      repoInfo(call, repo, "HEAD", state);
       return true;
     case "revision":
       repoInfo(call, repo, args.join("/"), state);
@@ -72,6 +90,9 @@ export async function handleApi(call: Call, state: ServerState): Promise<boolean
       return true;
     case "refs":
       refs(call, repo);
+      return true;
+    case "commits":
+      listCommits(call, repo, args.join("/"), state);
       return true;
     case "user-access-request":
       await accessRequests(call, repo, args[0] as string, state);
@@ -153,40 +174,11 @@ function lfsInfo(f: FileEntry): Record<string, unknown> {
 }
 
 function repoInfo(call: Call, repo: Repo, revision: string, state: ServerState): void {
+  const fields = parseExpand(call, repo.type, false);
+  if (fields === false) return;
   const commit = resolveOr404(call, repo, revision, state);
   if (!commit) return;
-  const blobs = isTrue(call.query.get("blobs") ?? undefined);
-  const siblings = [...commit.tree.values()]
-    .sort((a, b) => (a.path < b.path ? -1 : 1))
-    .map((f) => {
-      if (!blobs) return { rfilename: f.path };
-      const s: Record<string, unknown> = { rfilename: f.path, size: f.size, blobId: f.oid };
-      if (f.lfs) s.lfs = { sha256: f.sha256, size: f.size, pointerSize: f.pointerSize };
-      return s;
-    });
-  const usedStorage = [...commit.tree.values()].reduce((n, f) => n + f.size, 0);
-  const info: Record<string, unknown> = {
-    _id: createHash("sha1").update(`${repo.type}:${repo.id}`).digest("hex").slice(0, 24),
-    id: repo.id,
-    author: repo.id.includes("/") ? repo.id.split("/")[0] : repo.owner,
-    sha: commit.id,
-    lastModified: commit.date,
-    createdAt: repo.createdAt,
-    private: repo.private,
-    gated: repo.gated,
-    disabled: false,
-    downloads: 0,
-    likes: 0,
-    tags: [],
-    siblings,
-    usedStorage,
-  };
-  if (repo.type === "model") info.modelId = repo.id;
-  if (repo.type === "space") {
-    info.sdk = "static";
-    info.runtime = { stage: "RUNNING", hardware: { current: null, requested: null } };
-  }
-  sendJson(call.res, 200, info);
+  sendJson(call.res, 200, repoJson(call, repo, commit, fields, "info"));
 }
 
 /** git-style folder oid: sha1 over the folder's sorted entries (deterministic, not real git). */
@@ -258,26 +250,14 @@ function tree(call: Call, repo: Repo, args: string[], state: ServerState): void 
     if (below(f.path)) entries.push({ path: f.path, json: () => fileJson(repo, f, expand) });
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  // Pagination like the Hub: an opaque cursor and a `Link: <...>; rel="next"` with the full URL.
-  const limit = Math.max(1, Math.min(Number(call.query.get("limit")) || (expand ? 50 : 1000), 10_000));
-  const cursor = call.query.get("cursor");
-  let offset = 0;
-  if (cursor) {
-    const decoded = /^o:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!decoded) {
-      sendError(call.res, 400, "Invalid cursor");
-      return;
-    }
-    offset = Number(decoded[1]);
-  }
-  const page = entries.slice(offset, offset + limit).map((e) => e.json());
-  const headers: Record<string, string> = {};
-  if (offset + limit < entries.length) {
-    const q = new URLSearchParams(call.query);
-    q.set("cursor", Buffer.from(`o:${offset + limit}`).toString("base64url"));
-    headers.Link = `<${call.endpoint}${call.rawPath}?${q}>; rel="next"`;
-  }
-  sendJson(call.res, 200, page, headers);
+  const paged = cursorPage(call, entries, pageSize(call, expand ? 50 : 1000, 10_000));
+  if (!paged) return;
+  sendJson(
+    call.res,
+    200,
+    paged.page.map((e) => e.json()),
+    paged.headers,
+  );
 }
 
 /** `POST .../paths-info/{rev}` with a form (`paths=a&paths=b&expand=false`) or JSON body. */

@@ -1,8 +1,14 @@
 /**
- * File routes: `HEAD|GET /{prefix}{repo}/resolve/{rev}/{path}` on the Hub, and the CDN's blob URLs.
- * Regular files are served directly (ETag = git blob sha1); LFS files answer 302 to a signed URL on
- * the CDN host with X-Linked-Etag (sha256) and X-Linked-Size, as huggingface.co does. The server
- * never sends X-Xet-Hash: the Python client would then switch to Xet storage.
+ * File routes: `HEAD|GET /{prefix}{repo}/resolve/{rev}/{path}` and `/{prefix}{repo}/raw/{rev}/{path}`
+ * on the Hub, and the CDN's blob URLs. On /resolve, regular files are served directly (ETag = git
+ * blob sha1); LFS files answer 302 to a signed URL on the CDN host with X-Linked-Etag (sha256) and
+ * X-Linked-Size, as huggingface.co does. The server never sends X-Xet-Hash: the Python client would
+ * then switch to Xet storage.
+ *
+ * /raw serves what git holds, directly, never through the CDN: a regular file's bytes, and for an
+ * LFS file its pointer text ("`raw` will send the contents of the LFS pointer file", coyotte508 in
+ * huggingface.js#1713). Its ETag is the git blob sha1 of what it sends. @huggingface/hub's
+ * `fileExists` asks `HEAD .../raw/...`, and `downloadFile({raw: true})` reads it.
  */
 import { statSync } from "node:fs";
 import type { ServerResponse } from "node:http";
@@ -11,8 +17,10 @@ import type { Call, ServerState } from "./context.js";
 import { BODY_FAULTS } from "./faults.js";
 import { contentTypeFor, type Headers, planRange, sendError, writeBody } from "./http-util.js";
 import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo-errors.js";
+import { lfsPointer } from "./store.js";
 
 const PREFIX_TYPES: Record<string, RepoType> = { datasets: "dataset", spaces: "space" };
+const FILE_ACTIONS = new Set(["resolve", "raw"]);
 
 function disposition(filename: string): string {
   return `inline; filename*=UTF-8''${encodeURIComponent(filename)}; filename="${filename.replace(/["\\\r\n]/g, "_")}";`;
@@ -23,18 +31,23 @@ function badSegment(s: string): boolean {
   return s === "" || s === "." || s === ".." || s.includes("\0") || s.includes("\\");
 }
 
-/** Returns false when the path is not a resolve URL (the caller answers 404). */
-export function handleResolve(call: Call, state: ServerState): boolean {
+/** Returns false when the path is not a resolve or raw URL (the caller answers 404). */
+export function handleRepoFile(call: Call, state: ServerState): boolean {
   if (call.method !== "GET" && call.method !== "HEAD") return false;
   let s = call.segments;
   let type: RepoType = "model";
   const prefixType = PREFIX_TYPES[s[0] ?? ""];
-  if (prefixType && (s[2] === "resolve" || s[3] === "resolve")) {
+  if (prefixType && (FILE_ACTIONS.has(s[2] as string) || FILE_ACTIONS.has(s[3] as string))) {
     type = prefixType;
     s = s.slice(1);
   }
-  const at = s[1] === "resolve" ? 1 : s[2] === "resolve" ? 2 : -1;
+  // `name/raw/...` or `namespace/name/raw/...`: one segment only for a one-segment repo that exists
+  // (so `acme/raw/resolve/...` is the repo acme/raw).
+  const one = FILE_ACTIONS.has(s[1] as string);
+  const two = FILE_ACTIONS.has(s[2] as string);
+  const at = one && (!two || state.store.findRepo(type, s[0] as string)) ? 1 : two ? 2 : -1;
   if (at < 0 || s.length < at + 3 || !isRepoType(type)) return false;
+  const action = s[at] as "resolve" | "raw";
   const id = s.slice(0, at).join("/");
   let rest = s.slice(at + 1);
   const n = rest[0] === "refs" && rest.length >= 4 ? 3 : 1;
@@ -79,7 +92,7 @@ export function handleResolve(call: Call, state: ServerState): boolean {
     "Access-Control-Expose-Headers":
       "X-Repo-Commit,X-Request-Id,X-Error-Code,X-Error-Message,X-Total-Count,ETag,Link,Accept-Ranges,Content-Range,X-Linked-Size,X-Linked-ETag",
   };
-  if (file.lfs) {
+  if (file.lfs && action === "resolve") {
     const location = state.cdn.sign(file.sha256, filename, call.rawPath);
     const body = Buffer.from(`Found. Redirecting to ${location}`);
     call.res.writeHead(302, {
@@ -94,13 +107,17 @@ export function handleResolve(call: Call, state: ServerState): boolean {
     call.res.end(call.method === "HEAD" ? undefined : body);
     return true;
   }
+  // Served directly: a regular file, or on /raw an LFS file's pointer (what git stores; its git
+  // sha1 is the tree oid, so the ETag is `oid` either way).
+  const pointer = file.lfs ? Buffer.from(lfsPointer(file.sha256, file.size)) : undefined;
   serveBlob(call.res, call, state, {
     sha256: file.sha256,
-    size: file.size,
+    bytes: pointer,
+    size: pointer?.length ?? file.size,
     etag: file.oid,
     headers: {
       ...common,
-      "Content-Type": contentTypeFor(path),
+      "Content-Type": pointer ? "text/plain; charset=utf-8" : contentTypeFor(path),
       "Content-Disposition": disposition(filename),
       "Cache-Control": "private, max-age=0, must-revalidate",
     },
@@ -111,6 +128,8 @@ export function handleResolve(call: Call, state: ServerState): boolean {
 
 interface BlobToServe {
   sha256: string;
+  /** Bytes to send instead of the stored blob `sha256` (an LFS pointer on /raw). */
+  bytes?: Buffer;
   size: number;
   etag: string;
   headers: Headers;
@@ -136,7 +155,8 @@ function serveBlob(res: ServerResponse, call: Call, state: ServerState, blob: Bl
     res.end();
     return;
   }
-  writeBody(res, { file: state.blobs.pathOf(blob.sha256), start: plan.start, end: plan.end }, fault);
+  const source = blob.bytes ? { bytes: blob.bytes } : { file: state.blobs.pathOf(blob.sha256) };
+  writeBody(res, { ...source, start: plan.start, end: plan.end }, fault);
 }
 
 /**

@@ -15,7 +15,7 @@ import { BlobStore } from "./blob-store.js";
 import { type Call, CdnSigner, type ServerState } from "./context.js";
 import { DEMO_FIXTURE } from "./demo-fixture.js";
 import { FaultList, STATUS_FAULTS } from "./faults.js";
-import { handleCdn, handleResolve } from "./file-routes.js";
+import { handleCdn, handleRepoFile } from "./file-routes.js";
 import { loadFixtureFile, validateFixture } from "./fixture.js";
 import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
 import { OAuthState } from "./oauth.js";
@@ -233,7 +233,7 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
       if (segments[2] === "approve") await oauth.decideHttp(call, true);
       else if (segments[2] === "deny") await oauth.decideHttp(call, false);
       else unknown(call);
-    } else if (!handleResolve(call, state)) {
+    } else if (!handleRepoFile(call, state)) {
       unknown(call);
     }
   }

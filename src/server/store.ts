@@ -78,6 +78,8 @@ export interface Repo {
   branches: Map<string, number>;
   tags: Map<string, number>;
   pullRequests: Map<string, number>;
+  /** What `HEAD` names: `main` when the repo has it, else its first branch (the Hub's default branch). */
+  defaultBranch: string;
   createdAt: string;
 }
 
@@ -180,6 +182,7 @@ export class HubStore {
       branches: new Map(),
       tags: new Map(),
       pullRequests: new Map(),
+      defaultBranch: "main",
       createdAt: new Date(EPOCH).toISOString(),
     };
     const commitSpecs = spec.commits?.length ? spec.commits : [{ message: "initial commit", files: {} }];
@@ -228,6 +231,7 @@ export class HubStore {
     for (const [name, i] of Object.entries(spec.branches ?? { main: -1 })) repo.branches.set(name, at(i));
     for (const [name, i] of Object.entries(spec.tags ?? {})) repo.tags.set(name, at(i));
     for (const [name, i] of Object.entries(spec.pullRequests ?? {})) repo.pullRequests.set(name, at(i));
+    if (!repo.branches.has("main")) repo.defaultBranch = repo.branches.keys().next().value ?? "main";
     this.repos.set(repoKey(type, spec.id), repo);
     return repo;
   }
@@ -260,8 +264,12 @@ export class HubStore {
     return this.repos.get(repoKey(type, id));
   }
 
-  /** A branch, tag, `refs/heads|tags/X`, `refs/pr/N`, or a full commit id of this repo. */
+  /**
+   * A branch, tag, `refs/heads|tags/X`, `refs/pr/N`, a full commit id, or `HEAD` (the default
+   * branch, as on the Hub: @huggingface/hub's `modelInfo`/`datasetInfo` ask for `revision/HEAD`).
+   */
   resolveRevision(repo: Repo, revision: string): Commit | undefined {
+    if (revision === "HEAD") revision = repo.defaultBranch;
     let idx: number | undefined;
     const m = /^refs\/(heads|tags|pr)\/(.+)$/.exec(revision);
     if (m) {

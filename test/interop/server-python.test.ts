@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEMO_FIXTURE } from "../../src/server/index.js";
 import { PYTHON_BIN, runProcess } from "../helpers/cli.js";
 import { DEMO_TOKENS, type HubServer, startHub } from "../helpers/hub.js";
 
@@ -194,6 +195,48 @@ print(json.dumps({"snap": sorted(os.listdir(os.path.join(snap, "data"))), "tree"
       branches: ["dev", "main"],
       tags: ["v1.0"],
       prs: [],
+    });
+  });
+
+  test("HfApi listings, expand, commit history and revision HEAD", async () => {
+    const out = await py(
+      `${CATCH}
+api = hh.HfApi()
+acme = [m.id for m in api.list_models(author="acme")]
+one = list(api.list_models(author="acme", limit=1))
+exp = [(m.id, m.gated, m.sha is not None, m.downloads) for m in api.list_models(search="llama", expand=["gated", "sha"])]
+mine = [m.id for m in api.list_models(author="alice")]
+ds = [(d.id, d.author) for d in api.list_datasets(search="tiny")]
+sp = [(s.id, s.sdk) for s in api.list_spaces()]
+commits = api.list_repo_commits("acme/tiny-model", formatted=True)
+head = api.model_info("acme/tiny-model", revision="HEAD").sha
+bad = attempt(lambda: api.model_info("acme/tiny-model", expand=["foo"]))
+print(json.dumps({"acme": acme, "one": len(one), "exp": exp, "mine": mine, "ds": ds, "sp": sp,
+  "titles": [c.title for c in commits], "first": commits[0].commit_id == head, "authors": commits[0].authors,
+  "formatted": commits[0].formatted_title == commits[0].title, "head": head == api.model_info("acme/tiny-model").sha, "bad": bad}))`,
+      env(DEMO_TOKENS.alice),
+    );
+    const repos = DEMO_FIXTURE.repos ?? [];
+    const ids = (type: string, keep: (id: string) => boolean) =>
+      repos.filter((r) => (r.type ?? "model") === type && keep(r.id)).map((r) => r.id);
+    const tiny = repos.find((r) => r.id === "acme/tiny-model");
+    expect(out).toEqual({
+      acme: ids("model", (id) => id.startsWith("acme/")).sort(),
+      one: 1,
+      exp: [["meta-llama/Llama-3.2-1B", "manual", true, null]],
+      mine: ["alice/private-notes"],
+      ds: ids("dataset", (id) => id.includes("tiny"))
+        .sort()
+        .map((id) => [id, id.split("/")[0]]),
+      sp: ids("space", () => true)
+        .sort()
+        .map((id) => [id, "static"]),
+      titles: (tiny?.commits ?? []).map((c) => c.message).reverse(),
+      first: true,
+      authors: ["alice"],
+      formatted: true,
+      head: true,
+      bad: "BadRequestError",
     });
   });
 
