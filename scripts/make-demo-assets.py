@@ -75,7 +75,9 @@ def build_vocab():
 
 def build_tokenizer(vocab):
     # The same pipeline as bert-base-uncased's tokenizer.json.
-    tok = Tokenizer(WordPiece({t: i for i, t in enumerate(vocab)}, unk_token="[UNK]", max_input_chars_per_word=100))
+    tok = Tokenizer(
+        WordPiece({t: i for i, t in enumerate(vocab)}, unk_token="[UNK]", max_input_chars_per_word=100)
+    )
     tok.normalizer = normalizers.BertNormalizer(
         clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=True
     )
@@ -156,10 +158,18 @@ def floats(rng, rows, cols):
 def build_onnx(vocab_size):
     rng = random.Random("hubkit demo model")
     word = helper.make_tensor(
-        "embeddings.word_embeddings.weight", TensorProto.FLOAT, [vocab_size, HIDDEN_SIZE], floats(rng, vocab_size, HIDDEN_SIZE), raw=True
+        "embeddings.word_embeddings.weight",
+        TensorProto.FLOAT,
+        [vocab_size, HIDDEN_SIZE],
+        floats(rng, vocab_size, HIDDEN_SIZE),
+        raw=True,
     )
     types = helper.make_tensor(
-        "embeddings.token_type_embeddings.weight", TensorProto.FLOAT, [2, HIDDEN_SIZE], floats(rng, 2, HIDDEN_SIZE), raw=True
+        "embeddings.token_type_embeddings.weight",
+        TensorProto.FLOAT,
+        [2, HIDDEN_SIZE],
+        floats(rng, 2, HIDDEN_SIZE),
+        raw=True,
     )
     last_axis = helper.make_tensor("last_axis", TensorProto.INT64, [1], [-1])
     ids_shape = ["batch_size", "sequence_length"]
@@ -171,9 +181,14 @@ def build_onnx(vocab_size):
         "last_hidden_state", TensorProto.FLOAT, ["batch_size", "sequence_length", HIDDEN_SIZE]
     )
     nodes = [
-        helper.make_node("Gather", ["embeddings.word_embeddings.weight", "input_ids"], ["words"], name="word_embeddings"),
         helper.make_node(
-            "Gather", ["embeddings.token_type_embeddings.weight", "token_type_ids"], ["types"], name="token_type_embeddings"
+            "Gather", ["embeddings.word_embeddings.weight", "input_ids"], ["words"], name="word_embeddings"
+        ),
+        helper.make_node(
+            "Gather",
+            ["embeddings.token_type_embeddings.weight", "token_type_ids"],
+            ["types"],
+            name="token_type_embeddings",
         ),
         helper.make_node("Add", ["words", "types"], ["embeddings"], name="add_embeddings"),
         helper.make_node("Cast", ["attention_mask"], ["mask_float"], to=TensorProto.FLOAT, name="cast_mask"),
@@ -181,9 +196,13 @@ def build_onnx(vocab_size):
         helper.make_node("Mul", ["embeddings", "mask"], ["last_hidden_state"], name="apply_mask"),
     ]
     graph = helper.make_graph(nodes, "tiny-bert", inputs, [output], initializer=[word, types, last_axis])
-    # Opset 14 and IR 8: old enough for every onnxruntime transformers.js has shipped with.
+    # Opset 14 and IR 8, far below what onnxruntime accepts (transformers.js 4.3.2 runs it with its
+    # onnxruntime-node 1.30, as check_onnx does with Python onnxruntime 1.30).
     model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", 14)], producer_name="hubkit make-demo-assets", producer_version="1"
+        graph,
+        opset_imports=[helper.make_opsetid("", 14)],
+        producer_name="hubkit make-demo-assets",
+        producer_version="1",
     )
     model.ir_version = 8
     onnx.checker.check_model(model, full_check=True)
@@ -224,7 +243,12 @@ SPLITS = {
 
 
 def parquet(rows):
-    table = pa.table({"text": pa.array([r[0] for r in rows], pa.string()), "label": pa.array([r[1] for r in rows], pa.int64())})
+    table = pa.table(
+        {
+            "text": pa.array([r[0] for r in rows], pa.string()),
+            "label": pa.array([r[1] for r in rows], pa.int64()),
+        }
+    )
     sink = io.BytesIO()
     pq.write_table(table, sink, compression="snappy")
     return sink.getvalue()
@@ -267,7 +291,9 @@ def main():
     model = build_onnx(len(vocab))
     check_onnx(model, vocab, tok)
 
-    special_map = {k: v for k, v in zip(["pad_token", "unk_token", "cls_token", "sep_token", "mask_token"], SPECIAL)}
+    special_map = {
+        k: v for k, v in zip(["pad_token", "unk_token", "cls_token", "sep_token", "mask_token"], SPECIAL)
+    }
     # Text files are str, binary files bytes (served through LFS, as the Hub's default
     # .gitattributes does for *.onnx and *.parquet).
     model_files = [
@@ -279,7 +305,9 @@ def main():
         ("onnx/model.onnx", model),
     ]
     dataset_files = [("README.md", dataset_readme())]
-    dataset_files += [(f"data/{split}-00000-of-00001.parquet", parquet(rows)) for split, rows in SPLITS.items()]
+    dataset_files += [
+        (f"data/{split}-00000-of-00001.parquet", parquet(rows)) for split, rows in SPLITS.items()
+    ]
 
     def block(name, doc, files):
         out = [f"/** {doc} */", f"export const {name} = {{"]
@@ -297,10 +325,10 @@ def main():
         "// (how: see the script's docstring). Binary files are base64, text files are strings.",
         'import type { FileSpec } from "./types.js";',
         "",
-        f"/** Token count of the demo tokenizer (config.json `vocab_size`). */",
+        "/** Token count of the demo tokenizer (config.json `vocab_size`). */",
         f"export const DEMO_VOCAB_SIZE = {len(vocab)};",
         "",
-        f"/** Width of the demo ONNX model's `last_hidden_state` (config.json `hidden_size`). */",
+        "/** Width of the demo ONNX model's `last_hidden_state` (config.json `hidden_size`). */",
         f"export const DEMO_HIDDEN_SIZE = {HIDDEN_SIZE};",
         "",
         *block(
