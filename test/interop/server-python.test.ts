@@ -116,10 +116,19 @@ print(json.dumps({"all": files(a), "json": files(b)}))`,
       "README.md",
       "config.json",
       "model.safetensors",
+      "onnx/model.onnx",
+      "special_tokens_map.json",
       "subdir/nested.txt",
       "tokenizer.json",
+      "tokenizer_config.json",
+      "vocab.txt",
     ]);
-    expect(out.json).toEqual(["config.json", "tokenizer.json"]);
+    expect(out.json).toEqual([
+      "config.json",
+      "special_tokens_map.json",
+      "tokenizer.json",
+      "tokenizer_config.json",
+    ]);
   });
 
   test("revisions: branch, tag and commit", async () => {
@@ -180,15 +189,20 @@ print(json.dumps({"snap": sorted(os.listdir(os.path.join(snap, "data"))), "tree"
       env(),
     );
     expect(out).toEqual({
-      snap: ["test.csv", "train.csv", "train.parquet"],
+      snap: ["test-00000-of-00001.parquet", "train-00000-of-00001.parquet"],
       tree: [
         ".gitattributes",
         "README.md",
         "config.json",
         "model.safetensors",
+        "onnx",
+        "onnx/model.onnx",
+        "special_tokens_map.json",
         "subdir",
         "subdir/nested.txt",
         "tokenizer.json",
+        "tokenizer_config.json",
+        "vocab.txt",
       ],
       paths: ["RepoFile:config.json", "RepoFolder:subdir"],
       branches: ["dev", "main"],
