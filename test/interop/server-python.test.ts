@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { PYTHON_BIN, runProcess } from "../helpers/cli.js";
+import { PYTHON_BIN, runProcess, runPythonJson } from "../helpers/cli.js";
 import { DEMO_TOKENS, type HubServer, startHub } from "../helpers/hub.js";
 
 /**
@@ -36,20 +36,11 @@ function env(token?: string, home = join(root, `home-${++homeCounter}`)): Record
   return e;
 }
 
-/** Runs a Python snippet whose last stdout line is JSON; returns it parsed. */
-async function py<T = Record<string, unknown>>(
-  code: string,
-  environment: Record<string, string>,
-): Promise<T> {
+/** Runs a Python snippet (with huggingface_hub imported) whose last stdout line is JSON. */
+function py<T = Record<string, unknown>>(code: string, environment: Record<string, string>): Promise<T> {
   const prelude =
-    "import json, hashlib, os, sys\nimport huggingface_hub as hh\nfrom huggingface_hub import errors\n";
-  const r = await runProcess(PY, ["-c", prelude + code], { env: environment, timeoutMs: 30_000 });
-  const last = r.stdout.trim().split("\n").at(-1) ?? "";
-  try {
-    return JSON.parse(last) as T;
-  } catch {
-    throw new Error(`python failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
+    "import hashlib, os, sys\nimport huggingface_hub as hh\nfrom huggingface_hub import errors\n";
+  return runPythonJson<T>(prelude + code, { env: environment, timeoutMs: 30_000 });
 }
 
 /** `try: ... except Exception as e: out = class name` as a Python expression helper. */
