@@ -130,6 +130,7 @@ export type {
 } from "./download/types.js";
 export { validateRelativeFilename, validateRepoId } from "./download/validators.js";
 export * from "./errors.js";
+export { authorizationFor } from "./http/authorization-for.js";
 export { closeSharedDispatchers, createDispatcher, type DispatcherOptions } from "./http/dispatcher.js";
 export { displayUrl } from "./http/display-url.js";
 export {
