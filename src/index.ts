@@ -52,7 +52,7 @@ export {
 } from "./auth/token-store.js";
 export { describeRole, type WhoAmI, type WhoAmIOrg, whoami } from "./auth/whoami.js";
 export { formatSize, formatTimeSince, parseDuration, parseSize } from "./cache/format.js";
-export { repoFolderName, repoPaths } from "./cache/layout.js";
+export { readRef, repoFolderName, repoPaths } from "./cache/layout.js";
 export {
   type CachePlan,
   type DeletedKind,
@@ -79,12 +79,18 @@ export {
   scanCache,
 } from "./cache/scan.js";
 export {
+  CACHED_NO_EXIST,
+  type TryToLoadFromCacheOptions,
+  tryToLoadFromCache,
+} from "./cache/try-to-load-from-cache.js";
+export {
   type CorruptFile,
   type HashAlgorithm,
   type VerifyOptions,
   type VerifyResult,
   verifyRevision,
 } from "./cache/verify.js";
+export { isCommitHash, type RepoType } from "./common/repo.js";
 export { checkEnvFileIgnored, type EnvFileGitStatus, loadEnvFile } from "./config/env-file.js";
 export * from "./config/index.js";
 export {
@@ -118,6 +124,11 @@ export {
   type TokenLeak,
 } from "./doctor/index.js";
 export { downloadFile, resolveUrl } from "./download/download-file.js";
+export {
+  type GetFileMetadataOptions,
+  getFileMetadata,
+  type HubFileMetadata,
+} from "./download/get-file-metadata.js";
 export { type FileMetadata, normalizeEtag, parseFileMetadata } from "./download/metadata.js";
 export { filterRepoPaths, fnmatch } from "./download/patterns.js";
 export { snapshotDownload } from "./download/snapshot-download.js";
