@@ -1,27 +1,46 @@
 #!/usr/bin/env node
-// Creates .venv-py with the real Python client (huggingface_hub==1.33.0) for the interop tests and
-// benchmarks. Idempotent: does nothing when the venv already has the right version.
+// Creates .venv-py with the real Python clients for the interop tests and benchmarks: huggingface_hub
+// 1.33.0, plus the loaders that must load the demo Hub (transformers' AutoTokenizer/AutoConfig,
+// datasets' load_dataset; no torch, neither needs it). Idempotent: when every pinned version is
+// already installed it only asks importlib.metadata (no heavy import), so `pretest` stays quick.
+// The pins are versions that resolve together from this machine's index: transformers 5.18 and
+// datasets 5.0 accept huggingface_hub 1.33, which stays pinned in the same pip run so that the
+// resolver cannot move it. From scratch the install takes about 45 s (2 shared cores); when all is
+// installed, well under a second.
 // `--retries 0` keeps pip from spending minutes backing off on index hosts this machine cannot reach;
-// the package resolves from the locally configured index.
+// the packages resolve from the locally configured index.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const VERSION = "1.33.0";
+const PINS = {
+  huggingface_hub: "1.33.0",
+  transformers: "5.18.0",
+  tokenizers: "0.23.2",
+  datasets: "5.0.1",
+};
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const venv = join(root, ".venv-py");
 const python = join(venv, "bin", "python");
 
-function installedVersion() {
+/** The installed version of each pinned package (null when missing), or undefined without a venv. */
+function installedVersions() {
   if (!existsSync(python)) return undefined;
-  const r = spawnSync(python, ["-c", "import huggingface_hub; print(huggingface_hub.__version__)"], {
-    encoding: "utf8",
-  });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+  const code = `import json, importlib.metadata as m
+def v(name):
+    try:
+        return m.version(name)
+    except m.PackageNotFoundError:
+        return None
+print(json.dumps({n: v(n) for n in ${JSON.stringify(Object.keys(PINS))}}))`;
+  const r = spawnSync(python, ["-c", code], { encoding: "utf8" });
+  return r.status === 0 ? JSON.parse(r.stdout) : undefined;
 }
 
-if (installedVersion() === VERSION) process.exit(0);
+const wrong = (found) => Object.entries(PINS).filter(([name, version]) => found?.[name] !== version);
+
+if (wrong(installedVersions()).length === 0) process.exit(0);
 
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"] });
@@ -39,11 +58,17 @@ run(join(venv, "bin", "pip"), [
   "0",
   "--timeout",
   "15",
-  `huggingface_hub==${VERSION}`,
+  ...Object.entries(PINS).map(([name, version]) => `${name}==${version}`),
 ]);
-const v = installedVersion();
-if (v !== VERSION) {
-  console.error(`setup-python: expected huggingface_hub ${VERSION} in ${venv}, found ${v ?? "nothing"}.`);
+const found = installedVersions();
+const missing = wrong(found);
+if (missing.length > 0) {
+  const list = missing.map(([name, version]) => `${name} ${version} (found ${found?.[name] ?? "nothing"})`);
+  console.error(`setup-python: expected in ${venv}: ${list.join(", ")}.`);
   process.exit(1);
 }
-console.log(`setup-python: huggingface_hub ${VERSION} ready in .venv-py`);
+console.log(
+  `setup-python: ${Object.entries(PINS)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(", ")} ready in .venv-py`,
+);

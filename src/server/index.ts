@@ -1,6 +1,7 @@
 /**
  * The local Hub server (`hf serve`): importable for tests and demos.
  */
+export { DEMO_HIDDEN_SIZE, DEMO_VOCAB_SIZE } from "./demo-assets.js";
 export { DEMO_FIXTURE, DEMO_MODEL_SIZE, DEMO_TOKENS } from "./demo-fixture.js";
 export { parseFaultSpec } from "./faults.js";
 export { loadFixtureFile, validateFixture } from "./fixture.js";

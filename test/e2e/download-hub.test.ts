@@ -51,7 +51,7 @@ describe("downloads from the local Hub", () => {
       exclude: "tokenizer*",
       config,
     });
-    expect(s.files.sort()).toEqual(["config.json", "subdir/nested.txt"]);
+    expect(s.files.sort()).toEqual(["config.json", "special_tokens_map.json", "subdir/nested.txt"]);
     const cdn = hub.requests.filter((r) => r.host.startsWith("127.0.0.2"));
     expect(cdn.length).toBeGreaterThan(0);
     expect(cdn.every((r) => !r.authorization)).toBe(true);

@@ -56,3 +56,23 @@ export function runProcess(cmd: string, args: string[], options: RunOptions = {}
     child.stdin.end(options.input ?? "");
   });
 }
+
+/**
+ * Runs a Python snippet with .venv-py's python (no skip when it is missing: the run fails); the
+ * snippet's last stdout line is JSON, returned parsed. A run that prints no JSON throws with its
+ * exit code, stdout and stderr.
+ *
+ * @example const out = await runPythonJson<{ name: string }>("print(json.dumps({'name': 'x'}))", { env });
+ */
+export async function runPythonJson<T = Record<string, unknown>>(
+  code: string,
+  options: RunOptions = {},
+): Promise<T> {
+  const r = await runProcess(join(PYTHON_BIN, "python"), ["-c", `import json\n${code}`], options);
+  const last = r.stdout.trim().split("\n").at(-1) ?? "";
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`python failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}

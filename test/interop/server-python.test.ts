@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { PYTHON_BIN, runProcess } from "../helpers/cli.js";
+import { PYTHON_BIN, runProcess, runPythonJson } from "../helpers/cli.js";
 import { DEMO_TOKENS, type HubServer, startHub } from "../helpers/hub.js";
 
 /**
@@ -36,20 +36,11 @@ function env(token?: string, home = join(root, `home-${++homeCounter}`)): Record
   return e;
 }
 
-/** Runs a Python snippet whose last stdout line is JSON; returns it parsed. */
-async function py<T = Record<string, unknown>>(
-  code: string,
-  environment: Record<string, string>,
-): Promise<T> {
+/** Runs a Python snippet (with huggingface_hub imported) whose last stdout line is JSON. */
+function py<T = Record<string, unknown>>(code: string, environment: Record<string, string>): Promise<T> {
   const prelude =
-    "import json, hashlib, os, sys\nimport huggingface_hub as hh\nfrom huggingface_hub import errors\n";
-  const r = await runProcess(PY, ["-c", prelude + code], { env: environment, timeoutMs: 30_000 });
-  const last = r.stdout.trim().split("\n").at(-1) ?? "";
-  try {
-    return JSON.parse(last) as T;
-  } catch {
-    throw new Error(`python failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
+    "import hashlib, os, sys\nimport huggingface_hub as hh\nfrom huggingface_hub import errors\n";
+  return runPythonJson<T>(prelude + code, { env: environment, timeoutMs: 30_000 });
 }
 
 /** `try: ... except Exception as e: out = class name` as a Python expression helper. */
@@ -116,10 +107,19 @@ print(json.dumps({"all": files(a), "json": files(b)}))`,
       "README.md",
       "config.json",
       "model.safetensors",
+      "onnx/model.onnx",
+      "special_tokens_map.json",
       "subdir/nested.txt",
       "tokenizer.json",
+      "tokenizer_config.json",
+      "vocab.txt",
     ]);
-    expect(out.json).toEqual(["config.json", "tokenizer.json"]);
+    expect(out.json).toEqual([
+      "config.json",
+      "special_tokens_map.json",
+      "tokenizer.json",
+      "tokenizer_config.json",
+    ]);
   });
 
   test("revisions: branch, tag and commit", async () => {
@@ -180,15 +180,20 @@ print(json.dumps({"snap": sorted(os.listdir(os.path.join(snap, "data"))), "tree"
       env(),
     );
     expect(out).toEqual({
-      snap: ["test.csv", "train.csv", "train.parquet"],
+      snap: ["test-00000-of-00001.parquet", "train-00000-of-00001.parquet"],
       tree: [
         ".gitattributes",
         "README.md",
         "config.json",
         "model.safetensors",
+        "onnx",
+        "onnx/model.onnx",
+        "special_tokens_map.json",
         "subdir",
         "subdir/nested.txt",
         "tokenizer.json",
+        "tokenizer_config.json",
+        "vocab.txt",
       ],
       paths: ["RepoFile:config.json", "RepoFolder:subdir"],
       branches: ["dev", "main"],

@@ -79,8 +79,12 @@ describe("repo info", () => {
       "README.md",
       "config.json",
       "model.safetensors",
+      "onnx/model.onnx",
+      "special_tokens_map.json",
       "subdir/nested.txt",
       "tokenizer.json",
+      "tokenizer_config.json",
+      "vocab.txt",
     ]);
     expect(typeof body.lastModified).toBe("string");
   });
@@ -168,7 +172,7 @@ describe("tree, paths-info, refs", () => {
     const sub = (await json("/api/models/acme/tiny-model/tree/main/subdir?expand=true")).body;
     expect(sub).toHaveLength(1);
     expect(sub[0].lastCommit).toMatchObject({
-      title: "Add tokenizer and a nested file",
+      title: "Add tokenizer, ONNX model and a nested file",
       id: expect.any(String),
     });
     expect(sub[0].securityFileStatus.status).toBe("safe");
@@ -189,9 +193,9 @@ describe("tree, paths-info, refs", () => {
       url = link ? /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
       if (url) expect(url).toMatch(/recursive=true.*cursor=/);
     }
-    expect(pages).toBe(3);
-    expect(seen).toHaveLength(7); // 6 files and the subdir folder
-    expect(new Set(seen).size).toBe(7);
+    expect(pages).toBe(4);
+    expect(seen).toHaveLength(12); // 10 files and the onnx and subdir folders
+    expect(new Set(seen).size).toBe(12);
   });
 
   test("paths-info accepts the form body Python sends, and JSON", async () => {
@@ -383,11 +387,14 @@ describe("resolve and the CDN", () => {
     const commit = dev.headers.get("x-repo-commit") as string;
     expect((await get(`${hub.url}/acme/tiny-model/resolve/${commit}/tokenizer.json`)).status).toBe(200);
     expect((await get(`${hub.url}/acme/tiny-model/resolve/v1.0/tokenizer.json`)).status).toBe(404);
-    expect(await (await get(`${hub.url}/datasets/acme/tiny-dataset/resolve/main/data/test.csv`)).text()).toBe(
-      "text,label\nfoo,1\n",
+    const parquet = "data/test-00000-of-00001.parquet";
+    // An LFS file: followed through the CDN redirect, a real parquet file (magic bytes at both ends).
+    const split = Buffer.from(
+      await (await fetch(`${hub.url}/datasets/acme/tiny-dataset/resolve/main/${parquet}`)).arrayBuffer(),
     );
+    expect([split.subarray(0, 4).toString(), split.subarray(-4).toString()]).toEqual(["PAR1", "PAR1"]);
     expect((await get(`${hub.url}/spaces/acme/tiny-space/resolve/main/index.html`)).status).toBe(200);
-    expect((await get(`${hub.url}/acme/tiny-dataset/resolve/main/data/test.csv`)).status).toBe(401);
+    expect((await get(`${hub.url}/acme/tiny-dataset/resolve/main/${parquet}`)).status).toBe(401);
   });
 
   test("odd file names (as Python quotes them) and refs/pr/N, encoded or not", async () => {
