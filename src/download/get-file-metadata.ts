@@ -1,4 +1,4 @@
-import { repoPaths } from "../cache/layout.js";
+import { repoPaths, writeRef } from "../cache/layout.js";
 import { readConfig } from "../config/index.js";
 import { type FileTask, headFileMetadata } from "./download-file.js";
 import { createDownloadContext, explainRepoError } from "./hub.js";
@@ -30,9 +30,10 @@ export interface HubFileMetadata {
  * followed with the token, an off-Hub redirect (the CDN) is not followed, so nothing is downloaded
  * and the token never leaves the endpoint. Fails with the same errors as `downloadFile` (gated with
  * the access URL and the user, repo / revision / file not found, 401 naming the token's source).
- * Like `downloadFile`, a file that is not found at a known commit leaves `.no_exist/<commit>/<path>`
- * and `refs/<revision>` in the cache, so later offline lookups (`tryToLoadFromCache`) know it is
- * absent; Python's function writes nothing.
+ * Like `downloadFile`'s HEAD, it records what it learned in the cache: `refs/<revision>` (the
+ * commit a branch or tag resolved to) and, for a file not found at a known commit,
+ * `.no_exist/<commit>/<path>`, so that later offline lookups (`tryToLoadFromCache`) agree with the
+ * Hub. Python's function writes nothing.
  *
  * @example
  * const { commit, size } = await getFileMetadata({ repoId: "acme/tiny-model", filename: "model.safetensors" });
@@ -50,14 +51,13 @@ export async function getFileMetadata(options: GetFileMetadataOptions): Promise<
     signal: options.signal,
     transfer: {},
   };
+  const paths = repoPaths(ctx.cacheDir, options.repoId, ctx.repoType);
   try {
-    const meta = await headFileMetadata(task, repoPaths(ctx.cacheDir, options.repoId, ctx.repoType), true);
-    return {
-      commit: meta.commit as string,
-      etag: meta.etag as string,
-      size: meta.size,
-      location: meta.location,
-    };
+    const meta = await headFileMetadata(task, paths, true);
+    const commit = meta.commit as string;
+    // What downloadFile does after its HEAD; a cache that cannot be written is no failure here.
+    await writeRef(paths, task.revision, commit).catch(() => undefined);
+    return { commit, etag: meta.etag as string, size: meta.size, location: meta.location };
   } catch (e) {
     throw await explainRepoError(e, ctx, options.repoId);
   }

@@ -20,6 +20,9 @@ describe("getFileMetadata (one HEAD, nothing downloaded)", () => {
     expect(meta.size).toBe(4 * 1024 * 1024);
     expect(meta.location).toContain(box.hub.cdnUrl.replace(/\/$/, ""));
     expect(box.hub.requests.map((r) => `${r.method} ${r.server}`)).toEqual(["HEAD hub"]);
+    // What the HEAD learned is recorded, as downloadFile's HEAD does: main's commit.
+    const ref = await fsp.readFile(join(config.hubCache, "models--acme--tiny-model", "refs", "main"), "utf8");
+    expect(ref).toBe(meta.commit);
   });
 
   it("a missing file: EntryNotFound, and .no_exist + refs/main are left for offline lookups", async () => {

@@ -91,7 +91,7 @@ export function createHubFiles(options: HubFilesOptions): HubFiles {
   const trust = (f: HubFile, commit: string) => {
     if (!isCommitHash(f.revision)) trusted.set(keyOf(f), { commit, at: Date.now() });
   };
-  /** The revision to ask for: a commit as is, else the one the branch/tag resolved to a moment ago. */
+  /** The commit to look files up at: a commit as is, else the one the branch/tag resolved to a moment ago. */
   const trustedCommit = (f: HubFile): string | undefined => {
     if (isCommitHash(f.revision)) return f.revision;
     const t = trusted.get(keyOf(f));
@@ -145,7 +145,9 @@ export function createHubFiles(options: HubFilesOptions): HubFiles {
           ...common,
           repoId: f.repoId,
           filename: f.filename,
-          revision: trustedCommit(f) ?? f.revision,
+          // The revision as asked, so refs/<revision> is written as by `hf download` and Python
+          // (a download costs one HEAD either way).
+          revision: f.revision,
           onProgress,
         });
         // snapshots/<commit>/<filename>: the commit this revision resolved to.
@@ -171,7 +173,7 @@ export function createHubFiles(options: HubFilesOptions): HubFiles {
           ...common,
           repoId: f.repoId,
           filename: f.filename,
-          revision: trustedCommit(f) ?? f.revision,
+          revision: f.revision,
         });
         trust(f, meta.commit);
         return { size: meta.size };
