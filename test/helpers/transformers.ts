@@ -8,11 +8,13 @@ export const TRANSFORMERS_DIR = join(ROOT, "test", "transformers-js");
 export const RUNNER = join(TRANSFORMERS_DIR, "runner.mjs");
 
 export interface RunnerStep {
-  load: "tokenizer" | "config" | "pipeline" | "fetch";
+  load: "tokenizer" | "config" | "pipeline" | "model" | "fetch";
   model?: string;
   revision?: string;
   input?: string;
   url?: string;
+  /** transformers.js's `use_external_data_format: true`. */
+  external?: boolean;
 }
 
 export interface RunnerSpec {

@@ -8,14 +8,15 @@
 //     "remoteHost": "http://127.0.0.1:1234/", // without hubkit: transformers.js's own fetch + FS cache
 //     "cacheDir": "/tmp/x",                  // env.cacheDir (transformers.js's own cache folder)
 //     "progress": true,                      // collect progress_callback events
-//     "steps": [{ "load": "tokenizer" | "config" | "pipeline" | "fetch", "model": "org/name",
-//                 "revision": "dev", "input": "hello", "url": "..." }] }
+//     "steps": [{ "load": "tokenizer" | "config" | "pipeline" | "model" | "fetch", "model": "org/name",
+//                 "revision": "dev", "input": "hello", "url": "...",
+//                 "external": true }] }                // use_external_data_format
 //
 // Prints one line `@@RESULT {...}` with { steps: [{ ok, result | error, ms }], progress: [...] };
 // transformers.js's own console output goes around it.
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { AutoConfig, AutoTokenizer, env, pipeline } from "@huggingface/transformers";
+import { AutoConfig, AutoModelForCausalLM, AutoTokenizer, env, pipeline } from "@huggingface/transformers";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const spec = JSON.parse(process.argv[2] ?? "{}");
@@ -34,6 +35,7 @@ for (const step of spec.steps ?? []) {
   const options = {
     ...(step.revision ? { revision: step.revision } : {}),
     ...(spec.progress ? { progress_callback: (e) => progress.push(e) } : {}),
+    ...(step.external ? { use_external_data_format: true } : {}),
   };
   const started = performance.now();
   try {
@@ -49,6 +51,11 @@ for (const step of spec.steps ?? []) {
       const output = await extractor(step.input ?? "hello world");
       result = { dims: output.dims };
       await extractor.dispose?.();
+    } else if (step.load === "model") {
+      // A causal LM: its weights plus the optional generation_config.json (session_config.js:23-27).
+      const model = await AutoModelForCausalLM.from_pretrained(step.model, { dtype: "fp32", ...options });
+      result = { generation: model.generation_config ?? null, inputs: model.sessions.model.inputNames };
+      await model.dispose();
     } else if (step.load === "fetch") {
       const res = await env.fetch(step.url, {});
       result = { status: res.status };
