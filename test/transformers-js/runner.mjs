@@ -12,7 +12,8 @@
 //                 "revision": "dev", "input": "hello", "url": "...",
 //                 "external": true }] }                // use_external_data_format
 //
-// Prints one line `@@RESULT {...}` with { steps: [{ ok, result | error, ms }], progress: [...] };
+// Prints one line `@@RESULT {...}` with { steps: [{ ok, result | error, ms }], progress: [...],
+// maxRssMiB };
 // transformers.js's own console output goes around it.
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -70,4 +71,5 @@ for (const step of spec.steps ?? []) {
     });
   }
 }
+out.maxRssMiB = process.resourceUsage().maxRSS / 1024;
 console.log(`@@RESULT ${JSON.stringify(out)}`);
