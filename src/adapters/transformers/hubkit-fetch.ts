@@ -88,6 +88,7 @@ export function createHubkitFetch(files: HubFiles, fallback: FetchLike, token?: 
   }
 
   async function passThrough(input: string | URL, init: RequestInit | undefined): Promise<Response> {
+    // transformers.js passes strings (hub.js:78); a Request object or a non-http URL is not ours to change.
     if (input instanceof Request || !/^https?:/i.test(String(input))) return fallback(input, init);
     const endpoint = files.config.endpoint;
     const bearer = files.config.offline ? undefined : (await resolveToken({ token }, files.config))?.token;
