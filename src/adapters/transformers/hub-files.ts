@@ -40,13 +40,6 @@ export interface HubFilesOptions {
  */
 export const COMMIT_TRUST_MS = 30_000;
 
-/** What a file path is answered with: weights as a path (ONNX Runtime opens it), the rest as bytes. */
-export function isWeightsFile(filename: string): boolean {
-  // model-loader.js:44-49 and :83-91 load `<name>.onnx` and its `<name>.onnx_data[_N]` chunks with
-  // return_path in Node; every other file goes through getModelText/getModelJSON and needs a Response.
-  return /\.onnx(_data(_\d+)?)?$/.test(filename);
-}
-
 export interface HubFiles {
   readonly config: HubConfig;
   /** The file a URL names, or undefined when it is not a model `/resolve/` URL of the endpoint. */

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { fileResponse } from "./file-response.js";
 import type { HubFiles } from "./hub-files.js";
-import { isWeightsFile } from "./hub-files.js";
+import { isWeightsFile } from "./is-weights-file.js";
 import type { TransformersProgress } from "./types.js";
 
 /** transformers.js's `CacheInterface` (cache.js:7-14), as useHubkit implements it. */

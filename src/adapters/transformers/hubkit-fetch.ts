@@ -1,8 +1,9 @@
 import { stat } from "node:fs/promises";
 import { authorizationFor, resolveToken } from "../../index.js";
-import { fileResponse, lazyStream } from "./file-response.js";
+import { fileResponse } from "./file-response.js";
 import type { HubFile, HubFiles } from "./hub-files.js";
-import { isWeightsFile } from "./hub-files.js";
+import { isWeightsFile } from "./is-weights-file.js";
+import { lazyFileStream } from "./lazy-file-stream.js";
 import type { FetchLike } from "./types.js";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -72,7 +73,7 @@ export function createHubkitFetch(files: HubFiles, fallback: FetchLike, token?: 
     // Downloaded by put (or by reading this body, should a caller do so); a file that does not exist
     // then fails there with hubkit's EntryNotFoundError, as weights are always required.
     return new Response(
-      lazyStream(async () => (await files.download(file, { required: true })) as string),
+      lazyFileStream(async () => (await files.download(file, { required: true })) as string),
       {
         status: 200,
       },
