@@ -10,7 +10,7 @@
 //
 //   npm run build && npm run setup:transformers && node bench/transformers.mjs   (BENCH_RUNS=5)
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -139,6 +139,19 @@ try {
 const m = (rs, k = "ms") => median(rs.map((r) => r[k]));
 const peak = (rs) => Math.max(...rs.map((r) => r.rssMiB));
 const ratio = (a, b) => `${(m(a) / m(b)).toFixed(2)}x`;
+// The same round's two sides ran back to back, so a round's ratio cancels most of what other
+// processes on the machine did to both; its median is the steadier figure on a busy machine.
+const paired = (a, b) => {
+  const rs = a.map((r, i) => r.ms / b[i].ms);
+  return `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})`;
+};
+const load = (() => {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "?";
+  }
+})();
 const row = (what, rs) =>
   `| ${what} | ${m(rs).toFixed(0)} ms | ${m(rs, "wallMs").toFixed(0)} ms | ${peak(rs).toFixed(0)} MiB |`;
 const date = new Date().toISOString().slice(0, 10);
@@ -159,8 +172,11 @@ const table = [
   row("cached, transformers.js's own FS cache (no request)", results.cachedOwn),
   row("cached, useHubkit with HF_HUB_OFFLINE=1 (no request)", results.cachedOffline),
   "",
-  `Ratios (useHubkit / transformers.js's own, load time): first load ${ratio(results.firstHubkit, results.firstOwn)}, ` +
-    `cached ${ratio(results.cachedHubkit, results.cachedOwn)}, cached offline ${ratio(results.cachedOffline, results.cachedOwn)}.`,
+  `Ratios (useHubkit / transformers.js's own, load time), of the medians: first load ${ratio(results.firstHubkit, results.firstOwn)}, ` +
+    `cached ${ratio(results.cachedHubkit, results.cachedOwn)}, cached offline ${ratio(results.cachedOffline, results.cachedOwn)}. ` +
+    `Median of the per-round ratios (range): first load ${paired(results.firstHubkit, results.firstOwn)}, ` +
+    `cached ${paired(results.cachedHubkit, results.cachedOwn)}, cached offline ${paired(results.cachedOffline, results.cachedOwn)}. ` +
+    `Load average at the end: ${load} (other work shares the machine's cores).`,
   "",
   `All runs (load ms): first useHubkit ${results.firstHubkit.map((r) => r.ms.toFixed(0)).join(", ")}; first own ${results.firstOwn.map((r) => r.ms.toFixed(0)).join(", ")}; ` +
     `cached useHubkit ${results.cachedHubkit.map((r) => r.ms.toFixed(0)).join(", ")}; cached own ${results.cachedOwn.map((r) => r.ms.toFixed(0)).join(", ")}; ` +
