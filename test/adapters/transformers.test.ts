@@ -39,7 +39,11 @@ beforeAll(() => {
   for (const [path, bytes] of Object.entries(embeddingModel({ vocab: 294, hidden: 2048, external: true }))) {
     files[path] = { base64: bytes.toString("base64"), lfs: true };
   }
-  box.hub.addRepo({ id: DECODER, commits: [{ files }] });
+  box.hub.addRepo({
+    id: DECODER,
+    commits: [{ files }, { files: { "README.md": { content: "v2\n" } } }],
+    pullRequests: { "1": 0 },
+  });
 });
 
 let tjsCache: string;
@@ -142,6 +146,16 @@ describe("useHubkit: the saved login, the hub cache", () => {
     expect(fileGets(r.requests)).toEqual([]);
   });
 
+  it("a rejected saved token is AuthInvalidError naming the token file, not 'Unauthorized access to file'", async () => {
+    const tokenPath = join(box.env.HF_HOME as string, "token");
+    await fsp.mkdir(box.env.HF_HOME as string, { recursive: true });
+    await fsp.writeFile(tokenPath, "hf_revokedToken000000000000000000000000");
+    const r = await run({ steps: [{ load: "config", model: TINY }] });
+    expect(r.steps[0]?.error).toMatchObject({ name: "AuthInvalidError", code: "HF_AUTH_INVALID" });
+    expect(r.steps[0]?.error?.message).toContain(`The token from token file ${tokenPath} was rejected`);
+    expect(r.stderr).not.toContain("hf_revokedToken");
+  });
+
   it("not logged in: the gated model says to log in; a missing repo is RepoNotFoundError", async () => {
     const r = await run({
       steps: [
@@ -176,6 +190,20 @@ describe("useHubkit: the saved login, the hub cache", () => {
     expect(r.requests.filter((q) => q.path.includes(mainCommit))).toEqual([]);
     expect(shape(r.requests)).toContain(`HEAD hub /${TINY}/resolve/v1.0/config.json`);
     expect(shape(r.requests)).toContain(`HEAD hub /${TINY}/resolve/dev/config.json`);
+  });
+
+  it("a pull-request revision (refs/pr/1), URL-encoded by transformers.js, lands under refs/refs/pr/1", async () => {
+    const r = await run({ steps: [{ load: "config", model: DECODER, revision: "refs/pr/1" }] });
+    expect(r.steps[0]).toMatchObject({ ok: true, result: { model_type: "gpt2" } });
+    expect(shape(r.requests)[0]).toBe(`HEAD hub /${DECODER}/resolve/refs%2Fpr%2F1/config.json`);
+    const pr = await fsp.readFile(join(repoDir(DECODER), "refs", "refs", "pr", "1"), "utf8");
+    expect(existsSync(join(repoDir(DECODER), "snapshots", pr, "config.json"))).toBe(true);
+    const offline = await run(
+      { steps: [{ load: "config", model: DECODER, revision: "refs/pr/1" }] },
+      { HF_HUB_OFFLINE: "1" },
+    );
+    expect(offline.steps[0]?.ok).toBe(true);
+    expect(offline.requests).toEqual([]);
   });
 
   it("an optional file that is absent is remembered in .no_exist/ and not asked for again", async () => {
