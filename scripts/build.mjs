@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds dist/: the CLI runner (dist/cli-runner.js, dist/huggingface-cli.js) and the library
-// (dist/index.js) in one esbuild pass with code splitting, so every command module becomes its own
+// (dist/index.js, and dist/transformers.js for `hubkit/transformers`) in one esbuild pass with code splitting, so every command module becomes its own
 // chunk that the CLI loads with import() only when that command runs; then the `hf` entry itself
 // (dist/cli.js) as one self-contained file with the `hf auth token` fast path inlined, so that start-up
 // reads a single small module. Types: tsc emits declarations into dist/types.
@@ -25,6 +25,9 @@ await build({
     "cli-runner": "src/cli/runner-entry.ts",
     "huggingface-cli": "src/cli/legacy.ts",
     index: "src/index.ts",
+    // `hubkit/transformers` (package.json exports): shares its chunks with index.js, so both
+    // entries see one token memo and one set of dispatchers.
+    transformers: "src/adapters/transformers/index.ts",
   },
   outdir: outRel,
   chunkNames: "chunks/[name]-[hash]",
@@ -100,5 +103,5 @@ try {
 renameSync(out, dist);
 rmSync(old, { recursive: true, force: true });
 console.log(
-  "build: dist/hf.cjs (bin), dist/cli.js, dist/cli-runner.js, dist/huggingface-cli.js, dist/index.js, dist/types/",
+  "build: dist/hf.cjs (bin), dist/cli.js, dist/cli-runner.js, dist/huggingface-cli.js, dist/index.js, dist/transformers.js, dist/types/",
 );

@@ -51,7 +51,7 @@ export {
 } from "./auth/token-store.js";
 export { describeRole, type WhoAmI, type WhoAmIOrg, whoami } from "./auth/whoami.js";
 export { formatSize, formatTimeSince, parseDuration, parseSize } from "./cache/format.js";
-export { repoFolderName, repoPaths } from "./cache/layout.js";
+export { readRef, repoFolderName, repoPaths } from "./cache/layout.js";
 export {
   type CachePlan,
   type DeletedKind,
@@ -78,6 +78,11 @@ export {
   scanCache,
 } from "./cache/scan.js";
 export {
+  CACHED_NO_EXIST,
+  type TryToLoadFromCacheOptions,
+  tryToLoadFromCache,
+} from "./cache/try-to-load-from-cache.js";
+export {
   type CorruptFile,
   type HashAlgorithm,
   type VerifyOptions,
@@ -85,6 +90,7 @@ export {
   verifyRevision,
 } from "./cache/verify.js";
 export { maskToken, redactTokens } from "./common/mask-token.js";
+export { isCommitHash, type RepoType } from "./common/repo.js";
 export { checkEnvFileIgnored, type EnvFileGitStatus, loadEnvFile } from "./config/env-file.js";
 export * from "./config/index.js";
 export {
@@ -118,6 +124,11 @@ export {
   type TokenLeak,
 } from "./doctor/index.js";
 export { downloadFile, resolveUrl } from "./download/download-file.js";
+export {
+  type GetFileMetadataOptions,
+  getFileMetadata,
+  type HubFileMetadata,
+} from "./download/get-file-metadata.js";
 export { type FileMetadata, normalizeEtag, parseFileMetadata } from "./download/metadata.js";
 export { filterRepoPaths, fnmatch } from "./download/patterns.js";
 export { snapshotDownload } from "./download/snapshot-download.js";
@@ -130,6 +141,7 @@ export type {
 } from "./download/types.js";
 export { validateRelativeFilename, validateRepoId } from "./download/validators.js";
 export * from "./errors.js";
+export { authorizationFor } from "./http/authorization-for.js";
 export { closeSharedDispatchers, createDispatcher, type DispatcherOptions } from "./http/dispatcher.js";
 export { displayUrl } from "./http/display-url.js";
 export {

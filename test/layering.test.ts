@@ -17,7 +17,8 @@ function sourceFiles(dir: string): string[] {
 
 /** The src/ folder (or root file) a path belongs to: "http", "config", "errors.ts"... */
 function areaOf(abs: string): string {
-  return relative(SRC, abs).split("/")[0] as string;
+  // Imports name the emitted file ("../index.js"); the source is index.ts.
+  return (relative(SRC, abs).split("/")[0] as string).replace(/\.js$/, ".ts");
 }
 
 /** Every relative import of a file, resolved to the area it lands in. */

@@ -6,6 +6,7 @@ import type { HttpHooks, RequestInfo, ResponseInfo } from "../common/http-hooks.
 import type { RepoType } from "../common/repo.js";
 import { defaultConfig, type HubConfig } from "../config/index.js";
 import { AbortedError, HfError, HttpError, NetworkError, OfflineModeError, TimeoutError } from "../errors.js";
+import { authorizationFor } from "./authorization-for.js";
 import { proxySettingsFromEnv, sharedDispatcher } from "./dispatcher.js";
 import { displayUrl } from "./display-url.js";
 import { raiseForStatus } from "./raise-for-status.js";
@@ -144,7 +145,7 @@ export const HUB_HOSTS: readonly string[] = ["hf.co", "huggingface.co", "hub-ci.
 export const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** scheme://host:port, lower case; the unit for deciding who gets the token. */
+/** scheme://host:port, lower case (redirect hops and error messages; the token rule is authorizationFor). */
 function originOf(url: string): string {
   return new URL(url).origin.toLowerCase();
 }
@@ -481,12 +482,12 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
       const hopOrigin = originOf(url);
       if (hopOrigin !== firstOrigin) leftOrigin = true;
       const headers: Record<string, string> = { "user-agent": userAgent, "x-amzn-trace-id": traceId };
-      // The token goes to the endpoint's scheme+host+port only, and never again once a redirect
-      // left the first origin (httpx drops Authorization on cross-origin redirects; we also drop a
-      // caller-supplied one).
-      if (token !== undefined && req.auth !== false && !leftOrigin && hopOrigin === endpointOrigin) {
-        headers.authorization = `Bearer ${token}`;
-      }
+      // The token goes to the endpoint's scheme+host+port only (authorizationFor), and never again
+      // once a redirect left the first origin (httpx drops Authorization on cross-origin redirects;
+      // we also drop a caller-supplied one).
+      const authorization =
+        req.auth !== false && !leftOrigin ? authorizationFor(url, { endpoint, token }) : undefined;
+      if (authorization !== undefined) headers.authorization = authorization;
       for (const [k, v] of Object.entries(callerHeaders)) {
         if (k === "authorization" && leftOrigin) continue;
         headers[k] = v;
@@ -570,7 +571,7 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
           repo: req.repo,
           tokenSent: authSent,
           tokenSource:
-            authSent && token !== undefined && headers.authorization === `Bearer ${token}`
+            authorization !== undefined && headers.authorization === authorization
               ? options.tokenSource
               : undefined,
           range: headers.range,
@@ -586,7 +587,7 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     const parsed = new URL(url);
     if (proxied || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) return undefined;
     // This transport never carries the token: where it would be sent, `request` is used.
-    if (token !== undefined && originOf(url) === endpointOrigin) return undefined;
+    if (authorizationFor(url, { endpoint, token }) !== undefined) return undefined;
     const headers: Record<string, string> = { "user-agent": userAgent };
     for (const [k, v] of Object.entries(req.headers ?? {})) {
       if (k.toLowerCase() !== "authorization") headers[k.toLowerCase()] = v;
