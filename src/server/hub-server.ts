@@ -1,7 +1,9 @@
 /**
  * The local Hub: two node:http listeners (the Hub, and a "CDN" on another loopback address that
- * serves LFS blobs), seeded from a fixture, with a request log, fault hooks and a strict router
- * (an unknown route is a loud 404 and is recorded).
+ * serves LFS blobs), seeded from a fixture, with a request log, fault hooks and a route table per
+ * listener (route-table.ts; an unknown route is a loud 404 and is recorded). Every request is
+ * logged, then the status faults, then Authorization (the Hub's routes refuse an unknown or expired
+ * token with a 401, before they are routed), then the table.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,17 +11,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isRepoType, type RepoType } from "../common/repo.js";
-import { handleApi } from "./api-routes.js";
+import type { RepoType } from "../common/repo.js";
+import { apiRoutes } from "./api-routes.js";
 import { BlobStore } from "./blob-store.js";
 import { type Call, CdnSigner, type ServerState } from "./context.js";
 import { DEMO_FIXTURE } from "./demo-fixture.js";
 import { FaultList, STATUS_FAULTS } from "./faults.js";
-import { handleCdn, handleRepoFile } from "./file-routes.js";
+import { cdnRoutes, fileRoutes } from "./file-routes.js";
 import { loadFixtureFile, validateFixture } from "./fixture.js";
-import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
-import { OAuthState } from "./oauth.js";
+import { gatedRoutes } from "./gated-routes.js";
+import { sendError, sendJson } from "./http-util.js";
+import { OAuthState, oauthRoutes } from "./oauth.js";
+import { typeOf } from "./repo-route.js";
+import { RouteTable } from "./route-table.js";
 import { HubStore } from "./store.js";
+import { treeRoutes } from "./tree-routes.js";
 import type {
   FaultSpec,
   HubFixture,
@@ -66,12 +72,6 @@ function listen(server: Server, host: string, port: number): Promise<number> {
       resolve((server.address() as AddressInfo).port);
     });
   });
-}
-
-/** Routes that never check the Authorization header (the Hub does not either). */
-function skipsTokenCheck(segments: string[]): boolean {
-  const [a, b] = segments;
-  return a === "oauth" || a === "_hubkit" || a === "device" || (a === "api" && b === "agent-harnesses");
 }
 
 let requestCounter = 0;
@@ -126,6 +126,15 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     unknownRoutes: [],
   };
   const oauth = new OAuthState(state);
+  // The file routes come last: `/{repo}/resolve/...` would take any path shaped like a file URL.
+  const hubTable = new RouteTable({ isRepo: (p, id) => store.findRepo(typeOf(p), id) !== undefined }).add(
+    ...apiRoutes(state),
+    ...treeRoutes(state),
+    ...gatedRoutes(state),
+    ...oauthRoutes(oauth),
+    ...fileRoutes(state),
+  );
+  const cdnTable = new RouteTable().add(...cdnRoutes(state));
 
   const handler = (kind: "hub" | "cdn") => (req: IncomingMessage, res: ServerResponse) => {
     const address = req.socket.localAddress ?? "";
@@ -199,58 +208,37 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
       });
       return;
     }
-    if (kind === "cdn") {
-      if (!handleCdn(call, state)) unknown(call);
+    // The CDN never looks at Authorization (a presigned URL carries its own permission).
+    let authenticated = kind === "cdn";
+    for (const { route, params } of (kind === "hub" ? hubTable : cdnTable).matches(call.method, segments)) {
+      if (!authenticated && route.token !== "ignored") {
+        if (!authenticate(call)) return;
+        authenticated = true;
+      }
+      const answer = route.handle(call, params);
+      if (answer === false) continue;
+      await answer;
       return;
     }
-    const auth = req.headers.authorization;
-    if (auth !== undefined && !skipsTokenCheck(segments)) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      call.token = m ? store.lookupToken(m[1] as string) : undefined;
-      if (!call.token) {
-        // The Hub's answer to an unknown, revoked or expired token, on every route.
-        sendJson(
-          res,
-          401,
-          { error: "Invalid user token" },
-          { "X-Error-Message": "Invalid credentials in Authorization header" },
-        );
-        return;
-      }
-    }
-    const [a, b] = segments;
-    if (a === "api") {
-      if (!(await handleApi(call, state))) unknown(call);
-    } else if (a === "oauth" && b === "device" && segments.length === 2 && call.method === "POST") {
-      await oauth.device(call);
-    } else if (a === "oauth" && b === "token" && segments.length === 2 && call.method === "POST") {
-      await oauth.token(call);
-    } else if (a === "device" && segments.length === 1 && (call.method === "GET" || call.method === "HEAD")) {
-      oauth.page(call);
-    } else if (a === "_hubkit" && b === "gated" && segments[2] === "request" && call.method === "POST") {
-      await requestAccessHttp(call);
-    } else if (a === "_hubkit" && b === "device" && segments.length === 3 && call.method === "POST") {
-      if (segments[2] === "approve") await oauth.decideHttp(call, true);
-      else if (segments[2] === "deny") await oauth.decideHttp(call, false);
-      else unknown(call);
-    } else if (!handleRepoFile(call, state)) {
-      unknown(call);
-    }
+    if (!authenticated && !authenticate(call)) return;
+    unknown(call);
   }
 
-  /** `POST /_hubkit/gated/request {"repo","user","type"?}`: the "request access" button of the website. */
-  async function requestAccessHttp(call: Call): Promise<void> {
-    const body = parseBody(call.req, await readBody(call.req));
-    const type = typeof body.type === "string" && isRepoType(body.type) ? body.type : "model";
-    const repo = store.findRepo(type, String(body.repo ?? ""));
-    const user = String(body.user ?? "");
-    if (!repo?.gated || !store.users.has(user)) {
-      sendJson(call.res, 400, {
-        error: "hubkit serve: expected {repo (a gated repo), user (a known user), type?}",
-      });
-      return;
-    }
-    sendJson(call.res, 200, { status: store.requestAccess(repo, user) });
+  /** Sets `call.token` from Authorization; false after answering 401 to a token that is not valid. */
+  function authenticate(call: Call): boolean {
+    const auth = call.req.headers.authorization;
+    if (auth === undefined) return true;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    call.token = m ? store.lookupToken(m[1] as string) : undefined;
+    if (call.token) return true;
+    // The Hub's answer to an unknown, revoked or expired token, on every route.
+    sendJson(
+      call.res,
+      401,
+      { error: "Invalid user token" },
+      { "X-Error-Message": "Invalid credentials in Authorization header" },
+    );
+    return false;
   }
 
   function unknown(call: Call): void {

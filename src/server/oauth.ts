@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { Call, ServerState } from "./context.js";
 import { parseBody, readBody, sendJson } from "./http-util.js";
+import type { Route } from "./route-table.js";
 
 interface DeviceCode {
   deviceCode: string;
@@ -24,6 +25,20 @@ interface DeviceCode {
 interface RefreshToken {
   user: string;
   clientId: string;
+}
+
+/** The device flow's endpoints; the Hub's OAuth endpoints never look at Authorization. */
+export function oauthRoutes(oauth: OAuthState): Route[] {
+  return [
+    { route: "POST /oauth/device", handle: (call) => oauth.device(call), token: "ignored" },
+    { route: "POST /oauth/token", handle: (call) => oauth.token(call), token: "ignored" },
+    { route: "GET|HEAD /device", handle: (call) => oauth.page(call), token: "ignored" },
+    {
+      route: "POST /_hubkit/device/:decision(approve|deny)",
+      handle: (call, p) => oauth.decideHttp(call, p.decision === "approve"),
+      token: "ignored",
+    },
+  ];
 }
 
 const USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
