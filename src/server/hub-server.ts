@@ -27,6 +27,7 @@ import { RouteTable } from "./route-table.js";
 import { HubStore } from "./store.js";
 import { treeRoutes } from "./tree-routes.js";
 import type {
+  Clock,
   FaultSpec,
   HubFixture,
   HubServerOptions,
@@ -76,6 +77,8 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 
 let requestCounter = 0;
 
+const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+
 /**
  * Starts a local Hub on two loopback listeners and resolves once both accept connections.
  *
@@ -100,11 +103,12 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     fixture = {};
     source = "fixture";
   }
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const tempDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), "hubkit-serve-"));
   const blobs = new BlobStore(join(options.dataDir ?? (tempDir as string), "blobs"));
   let store: HubStore;
   try {
-    store = new HubStore(fixture, blobs, options.dataDir, source);
+    store = new HubStore(fixture, blobs, options.dataDir, source, clock);
   } catch (e) {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     throw e;
@@ -119,8 +123,9 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     store,
     blobs,
     faults,
-    cdn: new CdnSigner(() => cdnUrl),
+    cdn: new CdnSigner(() => cdnUrl, clock),
     options,
+    clock,
     hubUrl: "",
     cdnUrl: "",
     unknownRoutes: [],
@@ -145,7 +150,7 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
       path: req.url ?? "/",
       status: 0,
       authorization: req.headers.authorization !== undefined,
-      time: Date.now(),
+      time: clock.now(),
     };
     if (req.headers.range) entry.range = req.headers.range;
     requests.push(entry);

@@ -43,14 +43,14 @@ export function whoami(call: Call, state: ServerState): void {
     periodEnd: null,
     avatarUrl: `${call.endpoint}/avatars/${user.name}.svg`,
     orgs,
-    auth: authInfo(t, user.id),
+    auth: authInfo(t, user.id, state),
   });
 }
 
-function authInfo(t: Token, userId: string): Record<string, unknown> {
+function authInfo(t: Token, userId: string, state: ServerState): Record<string, unknown> {
   // OAuth tokens carry no accessToken (so Python names them `oauth-<user>`, _login.py).
   if (t.kind === "oauth")
-    return { type: "oauth", expiresAt: new Date(t.expiresAt ?? Date.now()).toISOString() };
+    return { type: "oauth", expiresAt: new Date(t.expiresAt ?? state.clock.now()).toISOString() };
   const accessToken: Record<string, unknown> = { displayName: t.name, role: t.role, createdAt: t.createdAt };
   if (t.role === "fineGrained") {
     accessToken.fineGrained = {

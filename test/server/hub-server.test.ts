@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { gitBlobSha1 } from "../../src/common/hashes.js";
 import { DEMO_MODEL_SIZE } from "../../src/server/index.js";
-import { bearer, DEMO_TOKENS, get, type HubServer, raw, startHub } from "../helpers/hub.js";
+import { bearer, DEMO_TOKENS, get, type HubServer, manualClock, raw, startHub } from "../helpers/hub.js";
 
 let hub: HubServer;
 const alice = bearer(DEMO_TOKENS.alice);
@@ -355,6 +355,35 @@ describe("resolve and the CDN", () => {
       ["cdn", false],
       ["cdn", true],
     ]);
+  });
+
+  test("a signed CDN URL lasts the hour it says on the server's clock, then is 403 Request has expired", async () => {
+    const clock = manualClock();
+    const timed = await startHub({
+      fixture: {
+        repos: [{ id: "t/lfs", commits: [{ files: { "w.bin": { content: "weights", lfs: true } } }] }],
+      },
+      clock,
+    });
+    try {
+      const head = await get(`${timed.url}/t/lfs/resolve/main/w.bin`, { method: "HEAD" });
+      const location = head.headers.get("location") as string;
+      const q = new URL(location).searchParams;
+      expect([q.get("X-Amz-Date"), q.get("X-Amz-Expires")]).toEqual(["20260115T120000Z", "3600"]);
+      // The request log is on the same clock.
+      expect(timed.requests.map((r) => r.time)).toEqual([clock.now()]);
+      clock.advance(3600_000);
+      expect(await (await get(location)).text()).toBe("weights");
+      clock.advance(1000);
+      const late = await get(location);
+      expect([late.status, late.headers.get("x-error-code"), late.headers.get("x-error-message")]).toEqual([
+        403,
+        "AccessDenied",
+        "Request has expired",
+      ]);
+    } finally {
+      await timed.close();
+    }
   });
 
   test("a tampered CDN URL is refused", async () => {
