@@ -4,6 +4,12 @@ import { gitBlobSha1 } from "../../src/common/hashes.js";
 import { DEMO_MODEL_SIZE } from "../../src/server/index.js";
 import { bearer, DEMO_TOKENS, get, type HubServer, manualClock, raw, startHub } from "../helpers/hub.js";
 
+/**
+ * The local Hub's side of the protocol the Python client speaks, asked with plain fetch: whoami-v2,
+ * repo info, tree, paths-info, refs, auth-check and gated access, /resolve and the CDN, and the
+ * strictness (unknown routes, traversal, the request log). The client against it is tested in
+ * test/http/hub-client-local-hub.test.ts; the routes other clients use in client-routes.test.ts.
+ */
 let hub: HubServer;
 const alice = bearer(DEMO_TOKENS.alice);
 const bob = bearer(DEMO_TOKENS.bob);
