@@ -1,9 +1,15 @@
 /**
  * The local Hub: two node:http listeners (the Hub, and a "CDN" on another loopback address that
  * serves LFS blobs), seeded from a fixture, with a request log, fault hooks and a route table per
- * listener (route-table.ts; an unknown route is a loud 404 and is recorded). Every request is
- * logged, then the status faults, then Authorization (the Hub's routes refuse an unknown or expired
- * token with a 401, before they are routed), then the table.
+ * listener (route-table.ts). Every request is logged, then meets the status faults, then its
+ * table. On the Hub a route that checks tokens (all but OAuth, the device page, agent-harnesses
+ * and `/_hubkit/`) first refuses an unknown or expired token with the Hub's 401; a request no route
+ * takes gets the same check, then a loud 404 that is recorded in `unknownRoutes` and logged.
+ *
+ * The demo and `--data` are store backends behind the same routes. A mode or backend brings its
+ * own route families (functions returning `Route[]`, as `apiRoutes(state)` does) and adds them to
+ * `hubTable` below, before the file routes, or gets a table and listener of its own (a Xet CAS);
+ * route-table.ts says how patterns and repo ids match.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";

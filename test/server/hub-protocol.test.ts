@@ -61,6 +61,7 @@ describe("whoami-v2", () => {
       "/api/whoami-v2",
       "/api/models/acme/tiny-model",
       "/acme/tiny-model/resolve/main/config.json",
+      "/no/such/route",
     ]) {
       const res = await get(hub.url + path, { headers: bearer("hf_notARealTokenAtAll000000000000000000") });
       expect(res.status).toBe(401);
@@ -474,6 +475,9 @@ describe("strictness and safety", () => {
 
   test("the agent-harnesses registry is empty", async () => {
     expect((await json("/api/agent-harnesses")).body).toEqual({ standardEnvVars: [], harnesses: {} });
+    // The Python CLI asks before any login too: a stale token is not looked at.
+    const stale = await json("/api/agent-harnesses", bearer("hf_notARealTokenAtAll000000000000000000"));
+    expect(stale.res.status).toBe(200);
   });
 
   test("`..` and encoded traversal never reach a file", async () => {
