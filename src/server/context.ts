@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BlobStore } from "./blob-store.js";
 import type { FaultList } from "./faults.js";
 import type { HubStore, Token } from "./store.js";
-import type { HubServerOptions } from "./types.js";
+import type { Clock, HubServerOptions } from "./types.js";
 
 export interface ServerState {
   store: HubStore;
@@ -14,6 +14,7 @@ export interface ServerState {
   faults: FaultList;
   cdn: CdnSigner;
   options: HubServerOptions;
+  clock: Clock;
   hubUrl: string;
   cdnUrl: string;
   unknownRoutes: string[];
@@ -41,7 +42,10 @@ export interface Call {
 export class CdnSigner {
   private readonly key = randomBytes(32);
 
-  constructor(private readonly base: () => string) {}
+  constructor(
+    private readonly base: () => string,
+    private readonly clock: Clock,
+  ) {}
 
   private mac(sha256: string, expires: number, origin: string, disposition: string): string {
     return createHmac("sha256", this.key)
@@ -50,7 +54,8 @@ export class CdnSigner {
   }
 
   /** A URL on the CDN host for this blob, valid for an hour. `origin` is the /resolve path it came from. */
-  sign(sha256: string, filename: string, origin: string, now = Date.now()): string {
+  sign(sha256: string, filename: string, origin: string): string {
+    const now = this.clock.now();
     const date = new Date(now).toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
     const expires = Math.floor(now / 1000) + 3600;
     const disposition = `inline; filename*=UTF-8''${encodeURIComponent(filename)}; filename="${filename.replace(/["\\\r\n]/g, "_")}";`;
@@ -70,14 +75,13 @@ export class CdnSigner {
   verify(
     sha256: string,
     q: URLSearchParams,
-    now = Date.now(),
   ): { origin: string; disposition: string } | "expired" | "invalid" {
     const expires = Number(q.get("X-Hub-Expires"));
     const origin = q.get("X-Hub-Origin") ?? "";
     const disposition = q.get("response-content-disposition") ?? "";
     const sig = q.get("X-Amz-Signature") ?? "";
     if (!Number.isFinite(expires) || sig !== this.mac(sha256, expires, origin, disposition)) return "invalid";
-    if (now / 1000 > expires) return "expired";
+    if (this.clock.now() / 1000 > expires) return "expired";
     return { origin, disposition };
   }
 }

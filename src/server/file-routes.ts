@@ -12,15 +12,13 @@
  */
 import { statSync } from "node:fs";
 import type { ServerResponse } from "node:http";
-import { isRepoType, type RepoType } from "../common/repo.js";
 import type { Call, ServerState } from "./context.js";
 import { BODY_FAULTS } from "./faults.js";
 import { contentTypeFor, type Headers, planRange, sendError, writeBody } from "./http-util.js";
 import { entryNotFound, gatedRepo, repoNotFound, revisionNotFound } from "./repo-errors.js";
+import { typeOf } from "./repo-route.js";
+import type { Route, RouteParams } from "./route-table.js";
 import { lfsPointer } from "./store.js";
-
-const PREFIX_TYPES: Record<string, RepoType> = { datasets: "dataset", spaces: "space" };
-const FILE_ACTIONS = new Set(["resolve", "raw"]);
 
 function disposition(filename: string): string {
   return `inline; filename*=UTF-8''${encodeURIComponent(filename)}; filename="${filename.replace(/["\\\r\n]/g, "_")}";`;
@@ -31,58 +29,58 @@ function badSegment(s: string): boolean {
   return s === "" || s === "." || s === ".." || s.includes("\0") || s.includes("\\");
 }
 
-/** Returns false when the path is not a resolve or raw URL (the caller answers 404). */
-export function handleRepoFile(call: Call, state: ServerState): boolean {
-  if (call.method !== "GET" && call.method !== "HEAD") return false;
-  let s = call.segments;
-  let type: RepoType = "model";
-  const prefixType = PREFIX_TYPES[s[0] ?? ""];
-  if (prefixType && (FILE_ACTIONS.has(s[2] as string) || FILE_ACTIONS.has(s[3] as string))) {
-    type = prefixType;
-    s = s.slice(1);
-  }
-  // `name/raw/...` or `namespace/name/raw/...`: one segment only for a one-segment repo that exists
-  // (so `acme/raw/resolve/...` is the repo acme/raw).
-  const one = FILE_ACTIONS.has(s[1] as string);
-  const two = FILE_ACTIONS.has(s[2] as string);
-  const at = one && (!two || state.store.findRepo(type, s[0] as string)) ? 1 : two ? 2 : -1;
-  if (at < 0 || s.length < at + 3 || !isRepoType(type)) return false;
-  const action = s[at] as "resolve" | "raw";
-  const id = s.slice(0, at).join("/");
-  let rest = s.slice(at + 1);
-  const n = rest[0] === "refs" && rest.length >= 4 ? 3 : 1;
-  const revision = rest.slice(0, n).join("/");
-  rest = rest.slice(n);
-  const segments = rest.flatMap((x) => x.split("/"));
+const FILE = ":action(resolve|raw)/{rev}/:path+";
+
+/** The Hub's file URLs; the `/datasets/`, `/spaces/` prefixes first, then models (no prefix). */
+export function fileRoutes(state: ServerState): Route[] {
+  const handle = (call: Call, params: RouteParams) => repoFile(call, params, state);
+  return [
+    { route: `GET|HEAD /:type(datasets|spaces)/{repo}/${FILE}`, handle },
+    { route: `GET|HEAD /{repo}/${FILE}`, handle },
+  ];
+}
+
+/** The CDN host's only route: a signed blob URL. */
+export function cdnRoutes(state: ServerState): Route[] {
+  return [{ route: "GET|HEAD /repos/:xx/:yy/:sha", handle: (call, p) => cdnBlob(call, p, state) }];
+}
+
+function repoFile(call: Call, params: RouteParams, state: ServerState): void {
+  const type = typeOf(params);
+  const id = params.repo as string;
+  const action = params.action as "resolve" | "raw";
+  const revision = params.rev as string;
+  // A decoded segment may hold `/` (from %2F): each piece is checked as a path segment of its own.
+  const segments = (params.path as string).split("/");
   if (segments.some(badSegment)) {
     sendError(call.res, 400, "Invalid path: a file path cannot contain '.', '..' or empty segments");
-    return true;
+    return;
   }
   const path = segments.join("/");
 
   const repo = state.store.findRepo(type, id);
   if (!repo) {
     repoNotFound(call);
-    return true;
+    return;
   }
   const access = state.store.canReadFiles(repo, call.token);
   if (access === "not-found") {
     repoNotFound(call);
-    return true;
+    return;
   }
   if (access === "gated") {
     gatedRepo(call, repo);
-    return true;
+    return;
   }
   const commit = state.store.resolveRevision(repo, revision);
   if (!commit) {
     revisionNotFound(call, revision);
-    return true;
+    return;
   }
   const file = commit.tree.get(path);
   if (!file) {
     entryNotFound(call, commit.id);
-    return true;
+    return;
   }
   const filename = path.slice(path.lastIndexOf("/") + 1);
   const common: Headers = {
@@ -105,7 +103,7 @@ export function handleRepoFile(call: Call, state: ServerState): boolean {
       "Content-Length": body.length,
     });
     call.res.end(call.method === "HEAD" ? undefined : body);
-    return true;
+    return;
   }
   // Served directly: a regular file, or on /raw an LFS file's pointer (what git stores; its git
   // sha1 is the tree oid, so the ETag is `oid` either way).
@@ -123,7 +121,6 @@ export function handleRepoFile(call: Call, state: ServerState): boolean {
     },
     faultPaths: [call.rawPath, `/${call.segments.join("/")}`],
   });
-  return true;
 }
 
 interface BlobToServe {
@@ -163,23 +160,21 @@ function serveBlob(res: ServerResponse, call: Call, state: ServerState, blob: Bl
  * The CDN listener: `GET|HEAD /repos/xx/yy/<sha256>?<signed query>`. Authorization is never needed
  * (and never looked at, except that the request log records whether one arrived).
  */
-export function handleCdn(call: Call, state: ServerState): boolean {
-  if (call.method !== "GET" && call.method !== "HEAD") return false;
-  const s = call.segments;
-  if (s.length !== 4 || s[0] !== "repos") return false;
-  const sha = s[3] as string;
-  if (!/^[0-9a-f]{64}$/.test(sha) || s[1] !== sha.slice(0, 2) || s[2] !== sha.slice(2, 4)) return false;
+function cdnBlob(call: Call, p: RouteParams, state: ServerState): false | undefined {
+  const sha = p.sha as string;
+  // Anything else under /repos/ is not a blob URL: the loud 404 of an unknown route.
+  if (!/^[0-9a-f]{64}$/.test(sha) || p.xx !== sha.slice(0, 2) || p.yy !== sha.slice(2, 4)) return false;
   const ok = state.cdn.verify(sha, call.query);
   if (ok === "invalid" || ok === "expired") {
     sendError(call.res, 403, ok === "expired" ? "Request has expired" : "Invalid signature", "AccessDenied");
-    return true;
+    return;
   }
   let size: number;
   try {
     size = statSync(state.blobs.pathOf(sha)).size;
   } catch {
     sendError(call.res, 404, "The specified key does not exist.", "NoSuchKey");
-    return true;
+    return;
   }
   serveBlob(call.res, call, state, {
     sha256: sha,
@@ -192,5 +187,4 @@ export function handleCdn(call: Call, state: ServerState): boolean {
     },
     faultPaths: [call.rawPath, ok.origin],
   });
-  return true;
 }

@@ -1,7 +1,15 @@
 /**
  * The local Hub: two node:http listeners (the Hub, and a "CDN" on another loopback address that
- * serves LFS blobs), seeded from a fixture, with a request log, fault hooks and a strict router
- * (an unknown route is a loud 404 and is recorded).
+ * serves LFS blobs), seeded from a fixture, with a request log, fault hooks and a route table per
+ * listener (route-table.ts). Every request is logged, then meets the status faults, then its
+ * table. On the Hub a route that checks tokens (all but OAuth, the device page, agent-harnesses
+ * and `/_hubkit/`) first refuses an unknown or expired token with the Hub's 401; a request no route
+ * takes gets the same check, then a loud 404 that is recorded in `unknownRoutes` and logged.
+ *
+ * The demo and `--data` are store backends behind the same routes. A mode or backend brings its
+ * own route families (functions returning `Route[]`, as `apiRoutes(state)` does) and adds them to
+ * `hubTable` below, before the file routes, or gets a table and listener of its own (a Xet CAS);
+ * route-table.ts says how patterns and repo ids match.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,18 +17,23 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isRepoType, type RepoType } from "../common/repo.js";
-import { handleApi } from "./api-routes.js";
+import type { RepoType } from "../common/repo.js";
+import { apiRoutes } from "./api-routes.js";
 import { BlobStore } from "./blob-store.js";
 import { type Call, CdnSigner, type ServerState } from "./context.js";
 import { DEMO_FIXTURE } from "./demo-fixture.js";
 import { FaultList, STATUS_FAULTS } from "./faults.js";
-import { handleCdn, handleRepoFile } from "./file-routes.js";
+import { cdnRoutes, fileRoutes } from "./file-routes.js";
 import { loadFixtureFile, validateFixture } from "./fixture.js";
-import { parseBody, readBody, sendError, sendJson } from "./http-util.js";
-import { OAuthState } from "./oauth.js";
+import { gatedRoutes } from "./gated-routes.js";
+import { sendError, sendJson } from "./http-util.js";
+import { OAuthState, oauthRoutes } from "./oauth.js";
+import { typeOf } from "./repo-route.js";
+import { RouteTable } from "./route-table.js";
 import { HubStore } from "./store.js";
+import { treeRoutes } from "./tree-routes.js";
 import type {
+  Clock,
   FaultSpec,
   HubFixture,
   HubServerOptions,
@@ -68,13 +81,9 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
-/** Routes that never check the Authorization header (the Hub does not either). */
-function skipsTokenCheck(segments: string[]): boolean {
-  const [a, b] = segments;
-  return a === "oauth" || a === "_hubkit" || a === "device" || (a === "api" && b === "agent-harnesses");
-}
-
 let requestCounter = 0;
+
+const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 /**
  * Starts a local Hub on two loopback listeners and resolves once both accept connections.
@@ -100,11 +109,12 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     fixture = {};
     source = "fixture";
   }
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const tempDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), "hubkit-serve-"));
   const blobs = new BlobStore(join(options.dataDir ?? (tempDir as string), "blobs"));
   let store: HubStore;
   try {
-    store = new HubStore(fixture, blobs, options.dataDir, source);
+    store = new HubStore(fixture, blobs, options.dataDir, source, clock);
   } catch (e) {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     throw e;
@@ -119,13 +129,23 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     store,
     blobs,
     faults,
-    cdn: new CdnSigner(() => cdnUrl),
+    cdn: new CdnSigner(() => cdnUrl, clock),
     options,
+    clock,
     hubUrl: "",
     cdnUrl: "",
     unknownRoutes: [],
   };
   const oauth = new OAuthState(state);
+  // The file routes come last: `/{repo}/resolve/...` would take any path shaped like a file URL.
+  const hubTable = new RouteTable({ isRepo: (p, id) => store.findRepo(typeOf(p), id) !== undefined }).add(
+    ...apiRoutes(state),
+    ...treeRoutes(state),
+    ...gatedRoutes(state),
+    ...oauthRoutes(oauth),
+    ...fileRoutes(state),
+  );
+  const cdnTable = new RouteTable().add(...cdnRoutes(state));
 
   const handler = (kind: "hub" | "cdn") => (req: IncomingMessage, res: ServerResponse) => {
     const address = req.socket.localAddress ?? "";
@@ -136,7 +156,7 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
       path: req.url ?? "/",
       status: 0,
       authorization: req.headers.authorization !== undefined,
-      time: Date.now(),
+      time: clock.now(),
     };
     if (req.headers.range) entry.range = req.headers.range;
     requests.push(entry);
@@ -199,58 +219,37 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
       });
       return;
     }
-    if (kind === "cdn") {
-      if (!handleCdn(call, state)) unknown(call);
+    // The CDN never looks at Authorization (a presigned URL carries its own permission).
+    let authenticated = kind === "cdn";
+    for (const { route, params } of (kind === "hub" ? hubTable : cdnTable).matches(call.method, segments)) {
+      if (!authenticated && route.token !== "ignored") {
+        if (!authenticate(call)) return;
+        authenticated = true;
+      }
+      const answer = route.handle(call, params);
+      if (answer === false) continue;
+      await answer;
       return;
     }
-    const auth = req.headers.authorization;
-    if (auth !== undefined && !skipsTokenCheck(segments)) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      call.token = m ? store.lookupToken(m[1] as string) : undefined;
-      if (!call.token) {
-        // The Hub's answer to an unknown, revoked or expired token, on every route.
-        sendJson(
-          res,
-          401,
-          { error: "Invalid user token" },
-          { "X-Error-Message": "Invalid credentials in Authorization header" },
-        );
-        return;
-      }
-    }
-    const [a, b] = segments;
-    if (a === "api") {
-      if (!(await handleApi(call, state))) unknown(call);
-    } else if (a === "oauth" && b === "device" && segments.length === 2 && call.method === "POST") {
-      await oauth.device(call);
-    } else if (a === "oauth" && b === "token" && segments.length === 2 && call.method === "POST") {
-      await oauth.token(call);
-    } else if (a === "device" && segments.length === 1 && (call.method === "GET" || call.method === "HEAD")) {
-      oauth.page(call);
-    } else if (a === "_hubkit" && b === "gated" && segments[2] === "request" && call.method === "POST") {
-      await requestAccessHttp(call);
-    } else if (a === "_hubkit" && b === "device" && segments.length === 3 && call.method === "POST") {
-      if (segments[2] === "approve") await oauth.decideHttp(call, true);
-      else if (segments[2] === "deny") await oauth.decideHttp(call, false);
-      else unknown(call);
-    } else if (!handleRepoFile(call, state)) {
-      unknown(call);
-    }
+    if (!authenticated && !authenticate(call)) return;
+    unknown(call);
   }
 
-  /** `POST /_hubkit/gated/request {"repo","user","type"?}`: the "request access" button of the website. */
-  async function requestAccessHttp(call: Call): Promise<void> {
-    const body = parseBody(call.req, await readBody(call.req));
-    const type = typeof body.type === "string" && isRepoType(body.type) ? body.type : "model";
-    const repo = store.findRepo(type, String(body.repo ?? ""));
-    const user = String(body.user ?? "");
-    if (!repo?.gated || !store.users.has(user)) {
-      sendJson(call.res, 400, {
-        error: "hubkit serve: expected {repo (a gated repo), user (a known user), type?}",
-      });
-      return;
-    }
-    sendJson(call.res, 200, { status: store.requestAccess(repo, user) });
+  /** Sets `call.token` from Authorization; false after answering 401 to a token that is not valid. */
+  function authenticate(call: Call): boolean {
+    const auth = call.req.headers.authorization;
+    if (auth === undefined) return true;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    call.token = m ? store.lookupToken(m[1] as string) : undefined;
+    if (call.token) return true;
+    // The Hub's answer to an unknown, revoked or expired token, on every route.
+    sendJson(
+      call.res,
+      401,
+      { error: "Invalid user token" },
+      { "X-Error-Message": "Invalid credentials in Authorization header" },
+    );
+    return false;
   }
 
   function unknown(call: Call): void {

@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { Call, ServerState } from "./context.js";
 import { parseBody, readBody, sendJson } from "./http-util.js";
+import type { Route } from "./route-table.js";
 
 interface DeviceCode {
   deviceCode: string;
@@ -24,6 +25,20 @@ interface DeviceCode {
 interface RefreshToken {
   user: string;
   clientId: string;
+}
+
+/** The device flow's endpoints; the Hub's OAuth endpoints never look at Authorization. */
+export function oauthRoutes(oauth: OAuthState): Route[] {
+  return [
+    { route: "POST /oauth/device", handle: (call) => oauth.device(call), token: "ignored" },
+    { route: "POST /oauth/token", handle: (call) => oauth.token(call), token: "ignored" },
+    { route: "GET|HEAD /device", handle: (call) => oauth.page(call), token: "ignored" },
+    {
+      route: "POST /_hubkit/device/:decision(approve|deny)",
+      handle: (call, p) => oauth.decideHttp(call, p.decision === "approve"),
+      token: "ignored",
+    },
+  ];
 }
 
 const USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
@@ -62,7 +77,7 @@ export class OAuthState {
   decide(code: string, userName: string | undefined, approve: boolean): void {
     const d = this.byUserCode(code);
     if (!d) throw new Error(`unknown user code '${code}'`);
-    if (Date.now() >= d.expiresAt) throw new Error(`user code '${code}' has expired`);
+    if (this.state.clock.now() >= d.expiresAt) throw new Error(`user code '${code}' has expired`);
     if (d.status !== "pending") throw new Error(`user code '${code}' was already ${d.status}`);
     if (approve) {
       if (!userName || !this.state.store.users.has(userName))
@@ -86,7 +101,7 @@ export class OAuthState {
       deviceCode: randomBytes(20).toString("hex"),
       userCode: userCode(),
       clientId,
-      expiresAt: Date.now() + o.deviceCodeTtl * 1000,
+      expiresAt: this.state.clock.now() + o.deviceCodeTtl * 1000,
       interval: o.interval,
       lastPoll: undefined,
       status: "pending",
@@ -112,7 +127,7 @@ export class OAuthState {
     if (grant === "urn:ietf:params:oauth:grant-type:device_code") {
       const d = this.codes.get(String(body.device_code ?? ""));
       if (!d || d.clientId !== clientId) return error("invalid_grant", "unknown device_code");
-      const now = Date.now();
+      const now = this.state.clock.now();
       if (now >= d.expiresAt) return error("expired_token");
       if (d.status === "denied") return error("access_denied");
       if (d.status === "used") return error("invalid_grant", "device_code already used");

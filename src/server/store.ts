@@ -11,7 +11,7 @@ import type { RepoType } from "../common/repo.js";
 import { HfConfigError } from "../errors.js";
 import type { BlobStore, StoredBlob } from "./blob-store.js";
 import { validateRepoSpec } from "./fixture.js";
-import type { FileSpec, HubFixture, RepoSpec, TokenRole } from "./types.js";
+import type { Clock, FileSpec, HubFixture, RepoSpec, TokenRole } from "./types.js";
 
 export interface FileEntry {
   path: string;
@@ -111,6 +111,7 @@ export class HubStore {
     private readonly blobs: BlobStore,
     private readonly dataDir: string | undefined,
     private readonly source: string,
+    private readonly clock: Clock,
   ) {
     for (const u of fixture.users ?? []) {
       this.users.set(u.name, {
@@ -284,15 +285,16 @@ export class HubStore {
   }
 
   /** The valid token for this Authorization value; `undefined` if unknown or expired. */
-  lookupToken(token: string, now = Date.now()): Token | undefined {
+  lookupToken(token: string): Token | undefined {
     const t = this.tokens.get(token);
     if (!t) return undefined;
-    if (t.expiresAt !== undefined && now >= t.expiresAt) return undefined;
+    if (t.expiresAt !== undefined && this.clock.now() >= t.expiresAt) return undefined;
     return t;
   }
 
   /** Issues an OAuth access token for a user (device flow and refresh). */
   issueOAuthToken(user: string, ttlSeconds: number): Token {
+    const now = this.clock.now();
     const token: Token = {
       token: `hf_oauth_${randomBytes(24).toString("base64url").replace(/[-_]/g, "x")}`,
       name: `oauth-${user}`,
@@ -300,8 +302,8 @@ export class HubStore {
       scopes: [],
       user,
       kind: "oauth",
-      createdAt: new Date().toISOString(),
-      expiresAt: Date.now() + ttlSeconds * 1000,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: now + ttlSeconds * 1000,
     };
     this.tokens.set(token.token, token);
     return token;
@@ -358,7 +360,7 @@ export class HubStore {
     repo.pending.delete(user);
     repo.rejected.delete(user);
     (status === "accepted" ? repo.grants : status === "rejected" ? repo.rejected : repo.pending).add(user);
-    repo.requestTimes.set(user, new Date().toISOString());
+    repo.requestTimes.set(user, new Date(this.clock.now()).toISOString());
     return status;
   }
 

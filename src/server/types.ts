@@ -116,6 +116,11 @@ export interface OAuthOptions {
   accessTokenTtl?: number;
 }
 
+/** Where the server reads the time: epoch milliseconds, as `Date.now()` returns them. */
+export interface Clock {
+  now(): number;
+}
+
 export interface HubServerOptions {
   demo?: boolean;
   fixture?: HubFixture;
@@ -130,4 +135,11 @@ export interface HubServerOptions {
   log?: (line: string) => void;
   /** Called after each request is answered. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * The server's clock, read for every time it uses: device-code and OAuth-token expiry, the RFC 8628
+   * polling interval, signed CDN URLs, access-request times and the request log. Tests pass one
+   * they advance, instead of sleeping until something expires. Default: `Date.now()`.
+   * @internal
+   */
+  clock?: Clock;
 }

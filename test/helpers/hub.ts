@@ -56,6 +56,32 @@ export function useHubHome(
   return t;
 }
 
+export interface ManualClock {
+  now(): number;
+  /** Moves the time on by `ms` (only ever forward). */
+  advance(ms: number): void;
+}
+
+/**
+ * A clock for `startHub({ clock })` that moves only when a test says so: expiry is tested by
+ * advancing it past the deadline (and to just before it), not by sleeping.
+ *
+ * @example
+ * const clock = manualClock();
+ * const hub = await startHub({ demo: true, clock });
+ * clock.advance(3600_000); // every one-hour OAuth token has now expired
+ */
+export function manualClock(start = Date.UTC(2026, 0, 15, 12, 0, 0)): ManualClock {
+  let t = start;
+  return {
+    now: () => t,
+    advance(ms) {
+      if (!(ms >= 0)) throw new Error(`manualClock: cannot advance by ${ms}`);
+      t += ms;
+    },
+  };
+}
+
 /** `fetch` without redirects (to look at the 302s themselves). */
 export function get(url: string, init: RequestInit = {}): Promise<Response> {
   return fetch(url, { redirect: "manual", ...init });

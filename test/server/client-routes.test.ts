@@ -354,3 +354,14 @@ describe("what the server does not know stays a loud 404", () => {
     expect(logged).toEqual(asked.map(([m, p]) => `hubkit serve: unknown route ${m} ${p}`));
   });
 });
+
+describe("a repo id of one segment", () => {
+  test("that does not exist is RepoNotFound on the API as on /resolve, not an unknown route", async () => {
+    hub.reset();
+    for (const path of ["/api/models/no-such-repo/tree/main", "/no-such-repo/resolve/main/config.json"]) {
+      const res = await get(hub.url + path, { headers: bob });
+      expect([res.status, res.headers.get("x-error-code")], path).toEqual([404, "RepoNotFound"]);
+    }
+    expect(hub.unknownRoutes).toEqual([]);
+  });
+});

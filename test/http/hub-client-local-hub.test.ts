@@ -6,8 +6,10 @@ import { createHubClient } from "../../src/http/hub-client.js";
 import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
 
 /**
- * The client against hubkit's own local Hub (`hf serve --demo`): the error headers, redirects and
- * faults come from the server the interop tests prove against the real Python client.
+ * The hub client (src/http/hub-client.ts) against hubkit's own local Hub (`hf serve --demo`): the
+ * error headers, redirects and faults come from the server the interop tests prove against the real
+ * Python client. The server's own answers are tested in test/server/hub-protocol.test.ts; the
+ * client against a server scripted to misbehave in hub-client.test.ts.
  */
 let hub: HubServer;
 beforeAll(async () => {

@@ -2,8 +2,14 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { gitBlobSha1 } from "../../src/common/hashes.js";
 import { DEMO_MODEL_SIZE } from "../../src/server/index.js";
-import { bearer, DEMO_TOKENS, get, type HubServer, raw, startHub } from "../helpers/hub.js";
+import { bearer, DEMO_TOKENS, get, type HubServer, manualClock, raw, startHub } from "../helpers/hub.js";
 
+/**
+ * The local Hub's side of the protocol the Python client speaks, asked with plain fetch: whoami-v2,
+ * repo info, tree, paths-info, refs, auth-check and gated access, /resolve and the CDN, and the
+ * strictness (unknown routes, traversal, the request log). The client against it is tested in
+ * test/http/hub-client-local-hub.test.ts; the routes other clients use in client-routes.test.ts.
+ */
 let hub: HubServer;
 const alice = bearer(DEMO_TOKENS.alice);
 const bob = bearer(DEMO_TOKENS.bob);
@@ -55,6 +61,7 @@ describe("whoami-v2", () => {
       "/api/whoami-v2",
       "/api/models/acme/tiny-model",
       "/acme/tiny-model/resolve/main/config.json",
+      "/no/such/route",
     ]) {
       const res = await get(hub.url + path, { headers: bearer("hf_notARealTokenAtAll000000000000000000") });
       expect(res.status).toBe(401);
@@ -361,6 +368,35 @@ describe("resolve and the CDN", () => {
     ]);
   });
 
+  test("a signed CDN URL lasts the hour it says on the server's clock, then is 403 Request has expired", async () => {
+    const clock = manualClock();
+    const timed = await startHub({
+      fixture: {
+        repos: [{ id: "t/lfs", commits: [{ files: { "w.bin": { content: "weights", lfs: true } } }] }],
+      },
+      clock,
+    });
+    try {
+      const head = await get(`${timed.url}/t/lfs/resolve/main/w.bin`, { method: "HEAD" });
+      const location = head.headers.get("location") as string;
+      const q = new URL(location).searchParams;
+      expect([q.get("X-Amz-Date"), q.get("X-Amz-Expires")]).toEqual(["20260115T120000Z", "3600"]);
+      // The request log is on the same clock.
+      expect(timed.requests.map((r) => r.time)).toEqual([clock.now()]);
+      clock.advance(3600_000);
+      expect(await (await get(location)).text()).toBe("weights");
+      clock.advance(1000);
+      const late = await get(location);
+      expect([late.status, late.headers.get("x-error-code"), late.headers.get("x-error-message")]).toEqual([
+        403,
+        "AccessDenied",
+        "Request has expired",
+      ]);
+    } finally {
+      await timed.close();
+    }
+  });
+
   test("a tampered CDN URL is refused", async () => {
     const head = await get(`${hub.url}/acme/tiny-model/resolve/main/model.safetensors`, { method: "HEAD" });
     const location = (head.headers.get("location") as string).replace(
@@ -446,6 +482,9 @@ describe("strictness and safety", () => {
 
   test("the agent-harnesses registry is empty", async () => {
     expect((await json("/api/agent-harnesses")).body).toEqual({ standardEnvVars: [], harnesses: {} });
+    // The Python CLI asks before any login too: a stale token is not looked at.
+    const stale = await json("/api/agent-harnesses", bearer("hf_notARealTokenAtAll000000000000000000"));
+    expect(stale.res.status).toBe(200);
   });
 
   test("`..` and encoded traversal never reach a file", async () => {

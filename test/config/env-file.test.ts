@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkEnvFileIgnored, loadEnvFile } from "../../src/config/env-file.js";
-import { type Sandbox, sandbox } from "./helpers.js";
+import { type Sandbox, sandbox } from "../doctor/helpers.js";
 
 let sb: Sandbox;
 beforeEach(async () => {
