@@ -3,7 +3,7 @@
 // on a free port with a throwaway HF_HOME, then runs the real `hf` CLI through the guide's steps,
 // narrating each one. Exits 0 when every step behaved as the guide says; cleans up after itself.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -52,15 +52,25 @@ function startServer() {
 let baseEnv;
 
 /** Runs `hf ...` with the demo env, showing the command and its output as a user would see them. */
-function hf(args, { env = {}, input, expect = 0, show = true, progress = false } = {}) {
+function hf(args, options = {}) {
+  return run("hf", [CLI, ...args], args, options);
+}
+
+/** Runs `node <file>` in `cwd` with the demo env, the way a user runs their program. */
+function node(file, options) {
+  return run("node", [file], [file], options);
+}
+
+function run(shown, argv, args, { env = {}, input, expect = 0, show = true, progress = false, cwd } = {}) {
   const printable = args.map((a) => (/^hf_/.test(a) ? `${a.slice(0, 3)}****${a.slice(-4)}` : a)).join(" ");
   const envShown = Object.keys(env)
     .map((k) => `${k}=${/TOKEN/.test(k) ? "hf_****" : env[k]} `)
     .join("");
-  console.log(`${dim("$")} ${envShown}hf ${printable}`);
+  console.log(`${dim("$")} ${envShown}${shown} ${printable}`);
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, argv, {
+      cwd,
       env: { ...baseEnv, ...env },
       // With `progress`, stderr is the demo's own, so progress bars draw when it runs in a terminal.
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", progress ? "inherit" : "pipe"],
@@ -91,6 +101,39 @@ function hf(args, { env = {}, input, expect = 0, show = true, progress = false }
 
 /** Lets the server's log lines for the last command arrive (they come through a pipe). */
 const settle = () => new Promise((r) => setTimeout(r, 50));
+
+/**
+ * The guide's "your code": a program that loads the gated model with transformers.js through
+ * hubkit/transformers and names no token anywhere.
+ */
+const YOUR_CODE = `import { AutoTokenizer, env, pipeline } from "@huggingface/transformers";
+import { useHubkit } from "hubkit/transformers";
+
+useHubkit(env); // the saved login (or HF_TOKEN), HF_ENDPOINT and the hub cache
+const model = "meta-llama/Llama-3.2-1B";
+const tokenizer = await AutoTokenizer.from_pretrained(model);
+const embed = await pipeline("feature-extraction", model, { dtype: "fp32" });
+const output = await embed("Hello, world!");
+console.log("token ids:", tokenizer.encode("Hello, world!").join(" "), "| embedding:", output.dims.join("x"));
+`;
+
+/**
+ * A throwaway project that depends on transformers.js and hubkit, as a user's would: its
+ * node_modules links to the transformers.js that `npm run setup:transformers` installs and to this
+ * checkout (whose package.json exports hubkit/transformers).
+ */
+function makeProject() {
+  const transformers = join(root, "test", "transformers-js", "node_modules", "@huggingface", "transformers");
+  if (!existsSync(transformers))
+    throw new Error("transformers.js is not installed: run `npm run demo` (it installs it first)");
+  const dir = join(home, "your-project");
+  mkdirSync(join(dir, "node_modules", "@huggingface"), { recursive: true });
+  symlinkSync(transformers, join(dir, "node_modules", "@huggingface", "transformers"), "dir");
+  symlinkSync(root, join(dir, "node_modules", "hubkit"), "dir");
+  writeFileSync(join(dir, "package.json"), '{ "type": "module", "private": true }\n');
+  writeFileSync(join(dir, "app.mjs"), YOUR_CODE);
+  return dir;
+}
 
 function step(n, title, note) {
   console.log(`\n${bold(`${n}. ${title}`)}`);
@@ -177,6 +220,44 @@ async function main() {
 
   step(
     10,
+    "Log in as alice, then clear the gated model from the cache",
+    "Her token is saved; from now on no command and no program is given a token.",
+  );
+  await hf(["auth", "login", "--token", "-"], { input: `${alice}\n` });
+  await hf(["cache", "rm", `model/${gated}`, "-y"]);
+
+  step(
+    11,
+    "Your code (no token needed)",
+    "transformers.js loads the gated model's tokenizer and runs a pipeline, through hubkit/transformers:",
+  );
+  const project = makeProject();
+  console.log(YOUR_CODE.trimEnd().replace(/^/gm, dim("  | ")));
+  const runs = [];
+  for (const label of ["first run", "second run"]) {
+    mark = serverLog.length;
+    const r = await node("app.mjs", { cwd: project });
+    await settle();
+    const log = serverLog.slice(mark);
+    runs.push({ r, log });
+    console.log(`  ${label}: ${log.length} request(s), ${fileGets(log)} of them file downloads`);
+  }
+  const [yours1, yours2] = runs;
+  if (!/embedding: 1x6x8/.test(yours1.r.stdout) || yours2.r.stdout !== yours1.r.stdout) {
+    failures++;
+    console.log("  !! the program did not print the same tokens and embedding twice");
+  }
+  if (fileGets(yours1.log) === 0 || fileGets(yours2.log) !== 0) {
+    failures++;
+    console.log("  !! the first run should download and the second be served from the cache");
+  }
+  if ([...yours1.log, ...yours2.log].some((l) => !l.startsWith("cdn ") && !l.includes("[auth]"))) {
+    failures++;
+    console.log("  !! a request to the Hub went without the saved login's token");
+  }
+
+  step(
+    12,
     "Log out",
     "The saved token is removed; HF_TOKEN is not set here, so nothing is logged in any more.",
   );

@@ -21,6 +21,11 @@ describe("npm run demo", () => {
       "0 file downloads",
       "model/meta-llama/Llama-3.2-1B",
       "hubkit version",
+      "logged in as alice",
+      "Your code (no token needed)",
+      "embedding: 1x6x8",
+      "first run: ",
+      "second run: 1 request(s), 0 of them file downloads",
       "it received 0 request(s) carrying an Authorization header",
     ];
     let at = 0;
