@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,8 @@ import { machineEnv, ROOT, runProcess } from "../helpers/cli.js";
 // is what makes the registry reachable.
 let dir: string;
 let tarball: string;
+let files: string[];
+let env: Record<string, string>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "hubkit-pack-"));
   const machine = machineEnv();
@@ -24,7 +26,7 @@ beforeAll(async () => {
     env: machine,
   });
   expect(where.code, where.stderr).toBe(0);
-  const files = Object.fromEntries(
+  const npmrc = Object.fromEntries(
     where.stdout
       .trim()
       .split("\n")
@@ -32,12 +34,12 @@ beforeAll(async () => {
   );
   const home = join(dir, "home");
   await mkdir(home);
-  const env = {
+  env = {
     ...machine,
     HOME: home,
     npm_config_cache: join(dir, "npm-cache"),
-    npm_config_userconfig: files.userconfig,
-    npm_config_globalconfig: files.globalconfig,
+    npm_config_userconfig: npmrc.userconfig,
+    npm_config_globalconfig: npmrc.globalconfig,
     npm_config_update_notifier: "false",
   };
   // dist/ was built by `pretest`; --ignore-scripts skips prepack's second build.
@@ -49,6 +51,7 @@ beforeAll(async () => {
   expect(pack.code, pack.stderr).toBe(0);
   const info = JSON.parse(pack.stdout)[0] as { filename: string; files: { path: string }[] };
   tarball = join(dir, info.filename);
+  files = info.files.map((f) => f.path);
   expect(
     info.files
       .map((f) => f.path.split("/")[0])
@@ -61,7 +64,17 @@ beforeAll(async () => {
     { cwd: dir, env, timeoutMs: 180_000 },
   );
   expect(install.code, install.stderr).toBe(0);
-}, 240_000);
+  // A project that depends on hubkit, WITHOUT @huggingface/transformers (an optional peer).
+  const app = join(dir, "app");
+  await mkdir(app);
+  await writeFile(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  const local = await runProcess("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", tarball], {
+    cwd: app,
+    env,
+    timeoutMs: 180_000,
+  });
+  expect(local.code, local.stderr).toBe(0);
+}, 300_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
@@ -83,5 +96,40 @@ describe("npm pack + npm i -g", () => {
     const undici = join(dir, "prefix", "lib", "node_modules", "hubkit", "node_modules", "undici");
     expect(await readdir(undici)).toContain("package.json");
     expect((await readdir(join(dir, "npm-cache"))).length).toBeGreaterThan(0);
+  });
+});
+
+// `npm pack` ships `hubkit/transformers` (dist/transformers.js + its types), and a project that
+// installs the tarball without @huggingface/transformers imports both entries: the adapter never
+// loads transformers.js itself (it is handed `env`).
+describe("npm pack: the hubkit/transformers subpath", () => {
+  it("ships dist/transformers.js and its declarations", () => {
+    expect(files).toContain("dist/transformers.js");
+    expect(files).toContain("dist/types/adapters/transformers/index.d.ts");
+    expect(files).toContain("dist/types/adapters/transformers/use-hubkit.d.ts");
+  });
+
+  it("imports without @huggingface/transformers installed; useHubkit wires a plain env object", async () => {
+    const script = `
+      import * as hubkit from "hubkit";
+      import { useHubkit, TESTED_TRANSFORMERS_VERSIONS } from "hubkit/transformers";
+      const env = { version: "4.3.2", remoteHost: "https://huggingface.co/", remotePathTemplate: "{model}/resolve/{revision}/", useCustomCache: false, customCache: null, fetch: globalThis.fetch };
+      const handle = useHubkit(env, { config: hubkit.readConfig({ HF_ENDPOINT: "http://127.0.0.1:9", HF_HOME: "/nonexistent" }) });
+      console.log(JSON.stringify({ versions: TESTED_TRANSFORMERS_VERSIONS, remoteHost: env.remoteHost, custom: env.useCustomCache && typeof env.customCache.match, download: typeof hubkit.downloadFile }));
+      handle.restore();
+      console.log(env.remoteHost, env.useCustomCache);`;
+    const r = await runProcess(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: join(dir, "app"),
+      env,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const [first, second] = r.stdout.trim().split("\n");
+    expect(JSON.parse(first as string)).toEqual({
+      versions: ["4.3.2"],
+      remoteHost: "http://127.0.0.1:9/",
+      custom: "function",
+      download: "function",
+    });
+    expect(second).toBe("https://huggingface.co/ false");
   });
 });
