@@ -1,11 +1,12 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
+import { type HashKind, hashSpec } from "../common/hashes.js";
 import type { ReceiveSink } from "../http/raw-get.js";
 
 export interface BlobWriterOptions {
-  /** Content hash to compute: sha256 (LFS), git blob sha1 (needs `size`), or none. */
-  kind: "sha256" | "git-sha1" | "unknown";
+  /** Content hash to compute: sha256 (LFS), git blob sha1 (needs `size`), or none (`undefined`). */
+  kind: HashKind | undefined;
   /** The whole file's size (the git blob header needs it). */
   size: number | undefined;
   /** The partial file: its first `position` bytes are hashed from disk before the received ones. */
@@ -149,7 +150,8 @@ export class BlobWriter implements ReceiveSink {
   start(fh: FileHandle, position: number): void {
     this.fd = fh.fd;
     this.base = position;
-    if (this.o.kind !== "unknown" && !(this.o.kind === "git-sha1" && this.o.size === undefined)) {
+    const spec = this.o.kind === undefined ? undefined : hashSpec(this.o.kind, this.o.size);
+    if (spec) {
       this.readFd = openSync(this.o.path, "r");
       const w = new Worker(HASH_WORKER_SOURCE, {
         eval: true,
@@ -158,8 +160,8 @@ export class BlobWriter implements ReceiveSink {
           ctl: this.ctl,
           fd: this.readFd,
           prefixBytes: position,
-          algorithm: this.o.kind === "sha256" ? "sha256" : "sha1",
-          header: this.o.kind === "git-sha1" ? `blob ${this.o.size}\0` : "",
+          algorithm: spec.algorithm,
+          header: spec.header,
         },
         resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
         stdout: false,

@@ -16,6 +16,7 @@ import {
   writeRef,
 } from "../cache/layout.js";
 import { acquireLock } from "../cache/lock.js";
+import { hashFile, hashKindOf, sameDigest } from "../common/hashes.js";
 import { isCommitHash, quoteAll, quotePath, URL_PREFIX } from "../common/repo.js";
 import {
   AbortedError,
@@ -29,7 +30,7 @@ import { raiseForStatus } from "../http/raise-for-status.js";
 import { type FetchBlobOptions, fetchBlob } from "./fetch-blob.js";
 import { createDownloadContext, type DownloadContext, explainNotWritable, explainRepoError } from "./hub.js";
 import { ensureHuggingfaceDir, localDirPaths, readLocalMetadata, writeLocalMetadata } from "./local-dir.js";
-import { etagKind, type FileMetadata, parseFileMetadata } from "./metadata.js";
+import { type FileMetadata, parseFileMetadata } from "./metadata.js";
 import type { CommonDownloadOptions, DownloadEvent, DownloadFileOptions } from "./types.js";
 import { validateRelativeFilename, validateRepoId } from "./validators.js";
 
@@ -408,14 +409,9 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
       return emitDone(lp.file, true);
     }
     // No valid metadata: an LFS file can be recognised by its sha256 (never a git sha1, as Python).
-    if (!m && etagKind(etag) === "sha256") {
-      const { createHash } = await import("node:crypto");
-      const h = createHash("sha256");
-      for await (const c of (await import("node:fs")).createReadStream(lp.file)) h.update(c as Buffer);
-      if (h.digest("hex") === etag) {
-        await writeLocalMetadata(lp, commit, etag);
-        return emitDone(lp.file, true);
-      }
+    if (!m && hashKindOf(etag) === "sha256" && sameDigest(etag, await hashFile(lp.file, "sha256"))) {
+      await writeLocalMetadata(lp, commit, etag);
+      return emitDone(lp.file, true);
     }
   }
   await ensureHuggingfaceDir(localDir);

@@ -1,13 +1,20 @@
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
 import { createReadStream, promises as fsp } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
+import {
+  createContentHash,
+  type HashKind,
+  hashFile,
+  hashKindOf,
+  hashSpec,
+  sameDigest,
+} from "../common/hashes.js";
 import type { RepoType } from "../common/repo.js";
 import { AbortedError, DiskFullError, HfError, IntegrityError } from "../errors.js";
 import type { HubClient, HubResponse } from "../http/hub-client.js";
 import type { RawGetResponse } from "../http/raw-get.js";
 import { BlobWriter } from "./blob-writer.js";
-import { etagKind } from "./metadata.js";
 import type { DownloadEvent } from "./types.js";
 
 export interface FetchBlobOptions {
@@ -73,18 +80,17 @@ class ContentHasher {
   private hash: Hash | undefined;
   covered = 0;
   constructor(
-    private readonly kind: "sha256" | "git-sha1" | "unknown",
+    private readonly kind: HashKind | undefined,
     private readonly size: number | undefined,
   ) {
     this.reset();
   }
   get enabled(): boolean {
-    return this.kind === "sha256" || (this.kind === "git-sha1" && this.size !== undefined);
+    return this.kind !== undefined && hashSpec(this.kind, this.size) !== undefined;
   }
   reset(): void {
     if (!this.enabled) return;
-    this.hash = createHash(this.kind === "sha256" ? "sha256" : "sha1");
-    if (this.kind === "git-sha1") this.hash.update(`blob ${this.size}\0`);
+    this.hash = createContentHash(this.kind as HashKind, this.size);
     this.covered = 0;
   }
   update(chunk: Uint8Array): void {
@@ -102,14 +108,6 @@ class ContentHasher {
   digest(): string | undefined {
     return this.hash?.digest("hex");
   }
-}
-
-/** Git blob sha1 of a file whose size was not known up front. */
-async function fileDigest(path: string, kind: "sha256" | "git-sha1"): Promise<string> {
-  const h = createHash(kind === "sha256" ? "sha256" : "sha1");
-  if (kind === "git-sha1") h.update(`blob ${(await fsp.stat(path)).size}\0`);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest("hex");
 }
 
 function isRetryableBodyError(e: unknown): boolean {
@@ -163,7 +161,7 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
   ) {
     return;
   }
-  const kind = etagKind(o.etag);
+  const kind = hashKindOf(o.etag);
   const hasher = new ContentHasher(kind, o.size);
   let fast = o.size !== undefined && o.size >= (o.directMinBytes ?? DIRECT_MIN_BYTES);
   /** The digest the last attempt's BlobWriter computed over the whole partial file. */
@@ -348,11 +346,11 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
       { url: o.url, remedy: "retry the download (add --force-download if it keeps failing)" },
     );
   }
-  if (kind !== "unknown") {
+  if (kind !== undefined) {
     const got =
       fastDigest ??
-      (hasher.enabled && hasher.covered === actual ? hasher.digest() : await fileDigest(o.partialPath, kind));
-    if (got !== o.etag) {
+      (hasher.enabled && hasher.covered === actual ? hasher.digest() : await hashFile(o.partialPath, kind));
+    if (!sameDigest(o.etag, got)) {
       await fsp.rm(o.partialPath, { force: true });
       throw new IntegrityError(
         `Integrity check failed for ${o.filename}: expected ${kind} ${o.etag}, got ${got}. The download was discarded, nothing was written to the cache.`,
@@ -475,7 +473,7 @@ function streamToFile(
  * process is deleted by the next lock holder and the download restarts.
  */
 async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Promise<boolean> {
-  const kind = etagKind(o.etag);
+  const kind = hashKindOf(o.etag);
   const path = o.partialPath.endsWith(".incomplete")
     ? `${o.partialPath.slice(0, -".incomplete".length)}.ranged.incomplete`
     : `${o.partialPath}.ranged`;
@@ -548,7 +546,7 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
     return end;
   };
 
-  const hasher = kind === "unknown" ? undefined : startHashWorker(path, kind, size);
+  const hasher = kind === undefined ? undefined : startHashWorker(path, kind, size);
   let published = 0;
   const publish = () => {
     const avail = contiguous();
@@ -643,7 +641,7 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
   }
   if (hasher) {
     const got = digest;
-    if (got !== o.etag) {
+    if (!sameDigest(o.etag, got ?? undefined)) {
       await fsp.rm(path, { force: true });
       throw new IntegrityError(
         `Integrity check failed for ${o.filename}: expected ${kind} ${o.etag}, got ${got}. The download was discarded, nothing was written to the cache.`,
@@ -667,9 +665,10 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
  */
 function startHashWorker(
   path: string,
-  kind: "sha256" | "git-sha1",
+  kind: HashKind,
   size: number,
 ): { advance(n: number): void; finish(): Promise<string | undefined> } {
+  const spec = hashSpec(kind, size) as { algorithm: string; header: string };
   const shared = new SharedArrayBuffer(24);
   const state = new BigInt64Array(shared); // [0] bytes on disk, [1] stop flag
   const seq = new Int32Array(shared, 16, 1); // bumped on every update (Atomics.wait target)
@@ -677,8 +676,8 @@ function startHashWorker(
     eval: true,
     workerData: {
       path,
-      algorithm: kind === "sha256" ? "sha256" : "sha1",
-      prefix: kind === "git-sha1" ? `blob ${size}\0` : "",
+      algorithm: spec.algorithm,
+      prefix: spec.header,
       size,
       shared,
     },
