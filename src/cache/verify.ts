@@ -1,6 +1,7 @@
 import { type Dirent, promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { type HashKind, hashFile, hashKindOf } from "../common/hashes.js";
+import { pool } from "../common/pool.js";
 import { isCommitHash, type RepoType } from "../common/repo.js";
 import { defaultConfig } from "../config/index.js";
 import { CacheError } from "../errors.js";
@@ -100,16 +101,6 @@ async function listFiles(root: string, skip?: (rel: string) => boolean): Promise
   };
   await walk(root, "");
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-}
-
-/** Runs `fn` over `items`, `limit` at a time. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (i < items.length) await fn(items[i++] as T);
-    }),
-  );
 }
 
 /**

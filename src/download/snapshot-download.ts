@@ -1,6 +1,7 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { pointerPath, readRef, repoPaths, writeRef } from "../cache/layout.js";
+import { pool } from "../common/pool.js";
 import { isCommitHash, quoteAll } from "../common/repo.js";
 import {
   AbortedError,
@@ -28,32 +29,6 @@ function isFallbackError(e: unknown): boolean {
   if (!(e instanceof HfError)) return false;
   if (e instanceof RepoNotFoundError || e instanceof GatedRepoError) return false;
   return !["HF_REVISION_NOT_FOUND", "HF_AUTH_INVALID", "HF_NOT_LOGGED_IN", "HF_ABORTED"].includes(e.code);
-}
-
-/** Runs `fn` over `items` with at most `workers` in flight; the first failure stops the rest. */
-async function pool<T>(
-  items: T[],
-  workers: number,
-  signal: AbortSignal | undefined,
-  fn: (item: T, signal: AbortSignal) => Promise<void>,
-): Promise<void> {
-  const stop = new AbortController();
-  const combined = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  let next = 0;
-  let firstError: unknown;
-  const run = async () => {
-    while (next < items.length && firstError === undefined) {
-      const item = items[next++] as T;
-      try {
-        await fn(item, combined);
-      } catch (e) {
-        if (firstError === undefined) firstError = e;
-        stop.abort();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, run));
-  if (firstError !== undefined) throw firstError;
 }
 
 function describeRevision(repoId: string, revision: string, commit: string | undefined): string {
@@ -163,24 +138,29 @@ async function snapshotWith(ctx: DownloadContext, options: SnapshotDownloadOptio
   const total = selected.reduce((s, f) => s + treeSize(byPath.get(f) as TreeFile), 0);
   options.onProgress?.({ type: "plan", files: selected.length, bytes: total, cached: 0 });
   // A gated repo often answers the listing and refuses the files: explain that error like the others.
-  await pool(selected, options.maxWorkers ?? 8, options.signal, async (filename, signal) => {
-    const f = byPath.get(filename) as TreeFile;
-    const task: FileTask = {
-      ctx,
-      repoId,
-      revision: commit as string,
-      filename,
-      localDir,
-      force: options.forceDownload ?? false,
-      signal,
-      onProgress: options.onProgress,
-      lockTimeoutMs: options.lockTimeoutMs,
-      known: { etag: treeEtag(f), size: treeSize(f) },
-      retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
-      transfer: transferOptions(options),
-    };
-    await (localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));
-  }).catch(async (e: unknown) => {
+  await pool(
+    selected,
+    options.maxWorkers ?? 8,
+    async (filename, signal) => {
+      const f = byPath.get(filename) as TreeFile;
+      const task: FileTask = {
+        ctx,
+        repoId,
+        revision: commit as string,
+        filename,
+        localDir,
+        force: options.forceDownload ?? false,
+        signal,
+        onProgress: options.onProgress,
+        lockTimeoutMs: options.lockTimeoutMs,
+        known: { etag: treeEtag(f), size: treeSize(f) },
+        retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
+        transfer: transferOptions(options),
+      };
+      await (localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));
+    },
+    options.signal,
+  ).catch(async (e: unknown) => {
     throw await explainRepoError(e, ctx, repoId);
   });
   return { path: await resultPath(ctx, repoId, localDir, commit), commit, files: selected };
