@@ -18,15 +18,9 @@ import {
 import { acquireLock } from "../cache/lock.js";
 import { hashFile, hashKindOf, sameDigest } from "../common/hashes.js";
 import { isCommitHash, quoteAll, quotePath, URL_PREFIX } from "../common/repo.js";
-import {
-  AbortedError,
-  GatedRepoError,
-  HfError,
-  LocalEntryNotFoundError,
-  RepoNotFoundError,
-  UnsafePathError,
-} from "../errors.js";
+import { LocalEntryNotFoundError, UnsafePathError } from "../errors.js";
 import { raiseForStatus } from "../http/raise-for-status.js";
+import { isCacheFallbackError, isRaisedAsIs } from "./cache-fallback.js";
 import { type FetchBlobOptions, fetchBlob } from "./fetch-blob.js";
 import { createDownloadContext, type DownloadContext, explainNotWritable, explainRepoError } from "./hub.js";
 import { ensureHuggingfaceDir, localDirPaths, readLocalMetadata, writeLocalMetadata } from "./local-dir.js";
@@ -207,20 +201,6 @@ export async function headFileMetadata(
   return meta;
 }
 
-/** Errors after which the cache may still answer (Python's `_get_metadata_or_catch_error`). */
-function isFallbackError(e: unknown): boolean {
-  if (!(e instanceof HfError)) return false;
-  if (e instanceof RepoNotFoundError || e instanceof GatedRepoError) return false;
-  return ![
-    "HF_REVISION_NOT_FOUND",
-    "HF_ENTRY_NOT_FOUND",
-    "HF_AUTH_INVALID",
-    "HF_NOT_LOGGED_IN",
-    "HF_ABORTED",
-    "HF_UNSAFE_PATH",
-  ].includes(e.code);
-}
-
 function notCachedError(t: FileTask, cause: unknown): LocalEntryNotFoundError {
   const offline = t.ctx.config.offline;
   const what = `${t.filename} of ${t.ctx.repoType} ${t.repoId} at revision ${t.revision}`;
@@ -270,7 +250,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
       if (ctx.config.offline) throw notCachedError(t, undefined);
       meta = await headFileMetadata(t, paths, false);
     } catch (e) {
-      if (e instanceof AbortedError || !isFallbackError(e)) throw await explainRepoError(e, ctx, t.repoId);
+      if (!isCacheFallbackError(e)) throw await explainRepoError(e, ctx, t.repoId);
       // Fall back to the cache: the revision's commit through refs/, then the pointer.
       const cachedCommit = isCommitHash(t.revision) ? t.revision : await readRef(paths, t.revision);
       if (cachedCommit && !t.force) {
@@ -278,12 +258,12 @@ export async function downloadToCache(t: FileTask): Promise<string> {
         if (await exists(p)) return emitDone(p, true);
       }
       if (ctx.config.offline || e instanceof LocalEntryNotFoundError) throw notCachedError(t, e);
+      if (isRaisedAsIs(e)) throw await explainRepoError(e, ctx, t.repoId);
       // No local copy: one more try with the client's retries (Python's "No local file found. Retrying..").
       try {
         meta = await headFileMetadata(t, paths, true);
       } catch (e2) {
-        if (e2 instanceof AbortedError || !isFallbackError(e2))
-          throw await explainRepoError(e2, ctx, t.repoId);
+        if (!isCacheFallbackError(e2) || isRaisedAsIs(e2)) throw await explainRepoError(e2, ctx, t.repoId);
         throw notCachedError(t, e2);
       }
     }
@@ -389,7 +369,7 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
       commit = meta.commit as string;
       url = meta.location;
     } catch (e) {
-      if (e instanceof AbortedError || !isFallbackError(e)) throw await explainRepoError(e, ctx, t.repoId);
+      if (!isCacheFallbackError(e)) throw await explainRepoError(e, ctx, t.repoId);
       if (fileExists && !t.force) {
         if (!ctx.config.offline) {
           t.onProgress?.({
@@ -399,6 +379,7 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
         }
         return emitDone(lp.file, true);
       }
+      if (isRaisedAsIs(e)) throw await explainRepoError(e, ctx, t.repoId);
       throw notCachedError(t, e);
     }
   }

@@ -3,13 +3,8 @@ import { join } from "node:path";
 import { pointerPath, readRef, repoPaths, writeRef } from "../cache/layout.js";
 import { pool } from "../common/pool.js";
 import { isCommitHash, quoteAll } from "../common/repo.js";
-import {
-  AbortedError,
-  GatedRepoError,
-  HfError,
-  LocalEntryNotFoundError,
-  RepoNotFoundError,
-} from "../errors.js";
+import { LocalEntryNotFoundError } from "../errors.js";
+import { isCacheFallbackError, isRaisedAsIs } from "./cache-fallback.js";
 import {
   downloadToCache,
   downloadToLocalDir,
@@ -23,13 +18,6 @@ import { filterRepoPaths } from "./patterns.js";
 import { listRepoFiles, readTreeCache, type TreeFile, treeEtag, treeSize, writeTreeCache } from "./tree.js";
 import type { DryRunFile, SnapshotDownloadOptions, SnapshotResult } from "./types.js";
 import { validateRelativeFilename, validateRepoId } from "./validators.js";
-
-/** Errors after which a cached snapshot may still answer (Python: everything but these). */
-function isFallbackError(e: unknown): boolean {
-  if (!(e instanceof HfError)) return false;
-  if (e instanceof RepoNotFoundError || e instanceof GatedRepoError) return false;
-  return !["HF_REVISION_NOT_FOUND", "HF_AUTH_INVALID", "HF_NOT_LOGGED_IN", "HF_ABORTED"].includes(e.code);
-}
 
 function describeRevision(repoId: string, revision: string, commit: string | undefined): string {
   return `'${repoId}' (revision '${revision}'${commit ? `, commit ${commit}` : ""})`;
@@ -81,7 +69,7 @@ async function snapshotWith(ctx: DownloadContext, options: SnapshotDownloadOptio
       }
       commit = info.sha;
     } catch (e) {
-      if (e instanceof AbortedError || !isFallbackError(e)) throw await explainRepoError(e, ctx, repoId);
+      if (!isCacheFallbackError(e)) throw await explainRepoError(e, ctx, repoId);
       hubError = e;
     }
   }
@@ -94,7 +82,7 @@ async function snapshotWith(ctx: DownloadContext, options: SnapshotDownloadOptio
       files = await listRepoFiles(ctx.client, repoId, ctx.repoType, commit, options.signal);
       if (!options.dryRun) await writeTreeCache(treeFolder, commit, files);
     } catch (e) {
-      if (e instanceof AbortedError || !isFallbackError(e)) throw await explainRepoError(e, ctx, repoId);
+      if (!isCacheFallbackError(e)) throw await explainRepoError(e, ctx, repoId);
       hubError = e;
     }
   }
@@ -202,7 +190,13 @@ async function offlineSnapshot(
   const remedy = ctx.config.offline
     ? `unset HF_HUB_OFFLINE (or drop --offline), then: ${fetch}`
     : `check your connection, then: ${fetch}`;
+  // A missing or gated repo and a rejected token are the Hub's answer, not "could not be reached":
+  // they surface as they are when the cache cannot stand in (Python's last `elif`).
+  const hubAnswer = async () =>
+    isRaisedAsIs(hubError) ? explainRepoError(hubError, ctx, repoId) : undefined;
   if (options.dryRun) {
+    const asIs = await hubAnswer();
+    if (asIs) throw asIs;
     throw new LocalEntryNotFoundError(
       `Dry run cannot be performed as the repository cannot be accessed: ${reason}.`,
       { cause: hubError, remedy },
@@ -217,6 +211,8 @@ async function offlineSnapshot(
     !(await exists(root)) ||
     (options.localDir !== undefined && (await fsp.readdir(root)).length === 0)
   ) {
+    const asIs = await hubAnswer();
+    if (asIs) throw asIs;
     throw new LocalEntryNotFoundError(
       `No cached snapshot of ${ctx.repoType} ${repoId} for revision '${revision}' on the local disk, and ${reason}.`,
       { cause: hubError, remedy },

@@ -485,6 +485,36 @@ describe("snapshotDownload", () => {
     );
   });
 
+  it("a refusal (repo not found, gated, 401) lets the cache answer, as Python; with nothing cached it surfaces as is", async () => {
+    await snapshotDownload({ repoId: "acme/tiny", include: "*.json", config, token: false });
+    for (const [status, code] of [
+      [404, "RepoNotFound"],
+      [403, "GatedRepo"],
+      [401, undefined],
+    ] as const) {
+      hub.hook = (_req, res, info) => {
+        if (info.host !== "hub") return false;
+        res.writeHead(status, code ? { "x-error-code": code, "x-error-message": code } : {}).end();
+        return true;
+      };
+      const snap = await snapshotDownload({ repoId: "acme/tiny", include: "*.json", config, token: false });
+      expect(snap.path).toBe(join(repoDir(), "snapshots", C1));
+      const file = await downloadFile({ repoId: "acme/tiny", filename: "config.json", config, token: false });
+      expect(file).toBe(join(repoDir(), "snapshots", C1, "config.json"));
+    }
+    hub.hook = (_req, res, info) => {
+      if (info.host !== "hub") return false;
+      res.writeHead(404, { "x-error-code": "RepoNotFound", "x-error-message": "nope" }).end();
+      return true;
+    };
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "README.md", config, token: false }),
+    ).rejects.toMatchObject({ code: "HF_REPO_NOT_FOUND" });
+    await expect(
+      snapshotDownload({ repoId: "acme/tiny", config, token: false, cacheDir: join(home, "empty") }),
+    ).rejects.toMatchObject({ code: "HF_REPO_NOT_FOUND" });
+  });
+
   it("datasets go under datasets--org--name", async () => {
     const r = await snapshotDownload({ repoId: "acme/ds", repoType: "dataset", config, token: false });
     expect(r.path).toBe(join(home, "hub", "datasets--acme--ds", "snapshots", C1));

@@ -127,8 +127,16 @@ describe("downloads from the local Hub", () => {
       HF_TOKEN: DEMO_TOKENS.alice,
     });
     expect(r1.code).toBe(0);
+    // In alice's cache the refused HEAD falls back to the cached file, as Python's hf_hub_download
+    // does for every HfHubHTTPError (gated included); with his own cache bob gets the Hub's answer.
+    const shared = await hf(["download", "meta-llama/Llama-3.2-1B", "config.json"], {
+      HF_TOKEN: DEMO_TOKENS.bob,
+    });
+    expect(shared.code).toBe(0);
+    expect(shared.stdout).toBe(r1.stdout);
     const r2 = await hf(["download", "meta-llama/Llama-3.2-1B", "config.json"], {
       HF_TOKEN: DEMO_TOKENS.bob,
+      HF_HOME: join(home, "bob"),
     });
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(
