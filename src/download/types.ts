@@ -50,17 +50,15 @@ export interface CommonDownloadOptions {
 export interface DownloadFileOptions extends CommonDownloadOptions {
   /** Path in the repo, `/`-separated. */
   filename: string;
-  /**
-   * Connections for one big file (>= 64 MiB): it is fetched as up to 4 parallel ranges, never more
-   * than this (default 8; 1 = one stream).
-   */
-  maxWorkers?: number | undefined;
 }
 
 export interface SnapshotDownloadOptions extends CommonDownloadOptions {
   include?: string | string[] | undefined;
   exclude?: string | string[] | undefined;
-  /** Files downloaded at once (default 8). */
+  /**
+   * Files downloaded at once (default 8), as Python's `snapshot_download(max_workers=8)`. One file
+   * has no such knob (Python's `hf_hub_download` has none); its parallel ranges are `connections`.
+   */
   maxWorkers?: number | undefined;
   /** List what would be downloaded, download nothing. */
   dryRun?: boolean | undefined;
