@@ -95,23 +95,20 @@ export interface FileTask {
   lockTimeoutMs?: number | undefined;
   /** From a tree listing of `revision` (a commit): lets a snapshot skip the HEAD. */
   known?: { etag: string; size: number } | undefined;
-  retryDelayMs?: number | undefined;
-  /** How big files travel (fetchBlob's `ranges` and `directMinBytes`). */
-  transfer: Pick<FetchBlobOptions, "ranges" | "directMinBytes">;
+  /** How big files travel, and the retry policy's overrides (fetchBlob's options of those names). */
+  transfer: Pick<FetchBlobOptions, "ranges" | "directMinBytes" | "retry">;
 }
 
 /**
  * How big files travel: one stream, received straight into a BlobWriter from 16 MiB; with
  * `connections` > 1, files of 64 MiB or more as that many parallel ranges (tests lower both sizes).
  */
-export function transferOptions(
-  options: CommonDownloadOptions,
-): Pick<FetchBlobOptions, "ranges" | "directMinBytes"> {
-  const o = options as { rangedMinBytes?: number; directMinBytes?: number };
+export function transferOptions(options: CommonDownloadOptions): FileTask["transfer"] {
   const parts = options.connections ?? 1;
   return {
-    ranges: parts > 1 ? { parts, minBytes: o.rangedMinBytes } : undefined,
-    directMinBytes: o.directMinBytes,
+    ranges: parts > 1 ? { parts, minBytes: options.rangedMinBytes } : undefined,
+    directMinBytes: options.directMinBytes,
+    retry: options.retry,
   };
 }
 
@@ -133,7 +130,6 @@ function blobFetch(
     signal: t.signal,
     onProgress: t.onProgress,
     repo: { id: t.repoId, type: t.ctx.repoType },
-    retryDelayMs: t.retryDelayMs,
     ...t.transfer,
   };
 }
@@ -440,7 +436,6 @@ export async function downloadFile(options: DownloadFileOptions): Promise<string
     signal: options.signal,
     onProgress: options.onProgress,
     lockTimeoutMs: options.lockTimeoutMs,
-    retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
     transfer: transferOptions(options),
   };
   try {

@@ -14,6 +14,7 @@ import type { RepoType } from "../common/repo.js";
 import { AbortedError, DiskFullError, HfError, IntegrityError } from "../errors.js";
 import type { HubClient, HubResponse } from "../http/hub-client.js";
 import type { RawGetResponse } from "../http/raw-get.js";
+import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "../http/retry-policy.js";
 import { BlobWriter } from "./blob-writer.js";
 import type { DownloadEvent } from "./types.js";
 
@@ -32,10 +33,11 @@ export interface FetchBlobOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((e: DownloadEvent) => void) | undefined;
   repo?: { id: string; type: RepoType } | undefined;
-  /** Attempts in a row that bring no new byte before giving up (Python: 5). */
-  maxAttemptsWithoutProgress?: number | undefined;
-  /** First backoff sleep between body retries, doubled up to 8 s (default 1000). */
-  retryDelayMs?: number | undefined;
+  /**
+   * Overrides of the one retry policy (`DEFAULT_RETRY_POLICY`): attempts at the body in a row that
+   * bring no new byte (`retries`, 5 as Python's) and their backoff (`baseDelayMs`, `maxDelayMs`).
+   */
+  retry?: Partial<RetryPolicy> | undefined;
   /**
    * Parallel ranged download of big files: `parts` concurrent `Range: bytes=a-b` GETs once the size
    * is at least `minBytes` (default 64 MiB). `parts` <= 1 (the default) keeps one stream.
@@ -166,8 +168,8 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
   let fast = o.size !== undefined && o.size >= (o.directMinBytes ?? DIRECT_MIN_BYTES);
   /** The digest the last attempt's BlobWriter computed over the whole partial file. */
   let fastDigest: string | undefined;
-  const maxAttempts = o.maxAttemptsWithoutProgress ?? 5;
-  const baseDelay = o.retryDelayMs ?? 1000;
+  const policy = resolveRetryPolicy(o.retry);
+  const maxAttempts = policy.retries;
   let failures = 0;
   let announced = false;
   const reportBytes = (n: number, position: number) =>
@@ -175,7 +177,7 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
 
   const backoff = async (reason: string) => {
     failures++;
-    const delayMs = Math.min(baseDelay * 2 ** (failures - 1), 8000);
+    const delayMs = backoffDelay(failures, policy);
     o.onProgress?.({ type: "retry", filename: o.filename, attempt: failures, reason, delayMs });
     try {
       await sleep(delayMs, undefined, o.signal ? { signal: o.signal } : undefined);
@@ -478,8 +480,8 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
     ? `${o.partialPath.slice(0, -".incomplete".length)}.ranged.incomplete`
     : `${o.partialPath}.ranged`;
   await fsp.rm(path, { force: true });
-  const maxAttempts = o.maxAttemptsWithoutProgress ?? 5;
-  const baseDelay = o.retryDelayMs ?? 1000;
+  const policy = resolveRetryPolicy(o.retry);
+  const maxAttempts = policy.retries;
   const step = Math.ceil(size / parts);
   const ranges: ByteRange[] = [];
   for (let start = 0; start < size; start += step)
@@ -589,7 +591,7 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
         if (ac.signal.aborted) throw new AbortedError(undefined, { url: o.url });
         if (!isRetryableBodyError(e) || failures >= maxAttempts) throw e;
         failures++;
-        const delayMs = Math.min(baseDelay * 2 ** (failures - 1), 8000);
+        const delayMs = backoffDelay(failures, policy);
         o.onProgress?.({
           type: "retry",
           filename: o.filename,

@@ -142,7 +142,6 @@ async function snapshotWith(ctx: DownloadContext, options: SnapshotDownloadOptio
         onProgress: options.onProgress,
         lockTimeoutMs: options.lockTimeoutMs,
         known: { etag: treeEtag(f), size: treeSize(f) },
-        retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
         transfer: transferOptions(options),
       };
       await (localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));

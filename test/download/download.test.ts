@@ -8,6 +8,7 @@ import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { snapshotDownload } from "../../src/download/snapshot-download.js";
 import { treeCacheJson } from "../../src/download/tree.js";
+import type { DownloadFileOptions } from "../../src/download/types.js";
 import { type MiniHub, sha256, startMiniHub } from "./mini-hub.js";
 
 const C1 = "a".repeat(40);
@@ -24,7 +25,7 @@ const files = {
 let hub: MiniHub;
 let home: string;
 let config: ReturnType<typeof readConfig>;
-const fast = { retryDelayMs: 10 } as object;
+const fast = { retry: { baseDelayMs: 10 } };
 
 beforeAll(async () => {
   hub = await startMiniHub([
@@ -59,7 +60,7 @@ afterEach(async () => fsp.rm(home, { recursive: true, force: true }));
 
 const repoDir = () => join(home, "hub", "models--acme--tiny");
 /** downloadFile of the LFS file, without a token, with the current `config`. */
-const getModel = (extra: object = {}) =>
+const getModel = (extra: Partial<DownloadFileOptions> = {}) =>
   downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...extra });
 
 describe("downloadFile into the cache", () => {
@@ -324,7 +325,7 @@ describe.each([
 describe("parallel ranged download (big files)", () => {
   const blob = () => join(repoDir(), "blobs", sha256(big));
   // 3 MiB counts as "big" here; 4 ranges of ~786 KiB.
-  const ranged = { rangedMinBytes: 1 << 20, connections: 4, retryDelayMs: 10 } as object;
+  const ranged = { rangedMinBytes: 1 << 20, connections: 4, retry: { baseDelayMs: 10 } };
   const cdnRanges = () =>
     hub.requests.filter((r) => r.host === "cdn").map((r) => String(r.headers.range ?? ""));
   const partStarts = () => {

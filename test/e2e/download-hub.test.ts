@@ -18,7 +18,7 @@ const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const cfg = (extra: Record<string, string> = {}) =>
   readConfig({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_DOWNLOAD_TIMEOUT: "2", ...extra });
 const model = () => join(home, "hub", "models--acme--tiny-model");
-const fast = { retryDelayMs: 20 } as object;
+const fast = { retry: { baseDelayMs: 20 } };
 
 beforeAll(async () => {
   hub = await createHubServer({ demo: true });
