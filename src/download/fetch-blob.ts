@@ -1,7 +1,6 @@
 import type { Hash } from "node:crypto";
 import { createReadStream, promises as fsp } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
 import {
   createContentHash,
   type HashKind,
@@ -16,6 +15,7 @@ import type { HubClient, HubResponse } from "../http/hub-client.js";
 import type { RawGetResponse } from "../http/raw-get.js";
 import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from "../http/retry-policy.js";
 import { BlobWriter } from "./blob-writer.js";
+import { HashControl, startHashThread } from "./hash-thread.js";
 import type { DownloadEvent } from "./types.js";
 
 export interface FetchBlobOptions {
@@ -548,13 +548,14 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
     return end;
   };
 
-  const hasher = kind === undefined ? undefined : startHashWorker(path, kind, size);
+  const control = new HashControl();
+  const hasher = startHashThread({ path, kind, size, prefixBytes: 0, control, nice: 0 });
   let published = 0;
   const publish = () => {
     const avail = contiguous();
     if (avail > published) {
       published = avail;
-      hasher?.advance(avail);
+      control.advance(avail);
     }
   };
 
@@ -615,8 +616,11 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
   };
   await Promise.all(ranges.map((r, i) => worker(r, i === 0 ? probe : undefined).catch(fail)));
   o.signal?.removeEventListener("abort", onAbort);
-  // Waits for the hash of the (whole, when all went well) prefix; a failed download stops it.
-  const digest = hasher ? await hasher.finish().catch((e) => fail(e)) : undefined;
+  // Waits for the hash of the whole file when all went well; a failed download stops it.
+  if (error === undefined) control.finish(size);
+  else control.stop();
+  const digest = hasher ? await hasher.digest.catch((e) => fail(e)) : undefined;
+  await hasher?.close();
 
   if (error !== undefined) {
     // Keep the contiguous prefix as the single-stream partial, which the next run resumes.
@@ -657,100 +661,6 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
   await fsp.rename(path, o.destPath);
   return true;
 }
-
-/**
- * Hashes a file that is being written, in order, on a worker thread (so sha256 runs on the second
- * core while the main thread reads sockets): `advance(n)` says the first n bytes are on disk;
- * `finish()` resolves the hex digest once all `size` bytes are hashed, or `undefined` when stopped
- * early (a failed download). The position is shared through a SharedArrayBuffer + Atomics, so there
- * is no message per chunk.
- */
-function startHashWorker(
-  path: string,
-  kind: HashKind,
-  size: number,
-): { advance(n: number): void; finish(): Promise<string | undefined> } {
-  const spec = hashSpec(kind, size) as { algorithm: string; header: string };
-  const shared = new SharedArrayBuffer(24);
-  const state = new BigInt64Array(shared); // [0] bytes on disk, [1] stop flag
-  const seq = new Int32Array(shared, 16, 1); // bumped on every update (Atomics.wait target)
-  const w = new Worker(HASH_WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      path,
-      algorithm: spec.algorithm,
-      prefix: spec.header,
-      size,
-      shared,
-    },
-    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
-    stdout: false,
-    stderr: false,
-  });
-  const result = new Promise<string | undefined>((resolve, reject) => {
-    w.once("message", (m: { digest?: string; error?: string }) =>
-      m.error !== undefined ? reject(new Error(`hashing ${path}: ${m.error}`)) : resolve(m.digest),
-    );
-    w.once("error", reject);
-    w.once("exit", (code) => reject(new Error(`the hashing thread exited (${code}) before answering`)));
-  });
-  result.catch(() => undefined);
-  const bump = () => {
-    Atomics.add(seq, 0, 1);
-    Atomics.notify(seq, 0);
-  };
-  return {
-    advance(n) {
-      Atomics.store(state, 0, BigInt(n));
-      bump();
-    },
-    async finish() {
-      Atomics.store(state, 1, 1n);
-      bump();
-      try {
-        return await result;
-      } finally {
-        await w.terminate().catch(() => undefined);
-      }
-    },
-  };
-}
-
-const HASH_WORKER_SOURCE = `
-const { workerData, parentPort } = require("node:worker_threads");
-const { createHash } = require("node:crypto");
-const fs = require("node:fs");
-const { path, algorithm, prefix, size, shared } = workerData;
-const state = new BigInt64Array(shared);
-const seq = new Int32Array(shared, 16, 1);
-const h = createHash(algorithm);
-if (prefix) h.update(prefix);
-let fd;
-let hashed = 0;
-try {
-  fd = fs.openSync(path, "r");
-  const buf = Buffer.allocUnsafe(1 << 20);
-  while (hashed < size) {
-    const seen = Atomics.load(seq, 0);
-    const avail = Number(Atomics.load(state, 0));
-    if (avail > hashed) {
-      const n = fs.readSync(fd, buf, 0, Math.min(avail - hashed, buf.length), hashed);
-      if (n <= 0) throw new Error("short read at " + hashed);
-      h.update(buf.subarray(0, n));
-      hashed += n;
-    } else if (Atomics.load(state, 1) === 1n) {
-      break;
-    } else {
-      Atomics.wait(seq, 0, seen, 1000);
-    }
-  }
-  parentPort.postMessage({ digest: hashed === size ? h.digest("hex") : undefined });
-} catch (e) {
-  parentPort.postMessage({ error: String((e && e.message) || e) });
-} finally {
-  if (fd !== undefined) fs.closeSync(fd);
-}
-`;
 
 /** Writes all `n` bytes of `bufs` at `position`: writev may write fewer bytes than asked. */
 async function writeAllAt(fh: fsp.FileHandle, bufs: Buffer[], n: number, position: number): Promise<void> {
