@@ -7,8 +7,8 @@ import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { snapshotDownload } from "../../src/download/snapshot-download.js";
 import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
-import { privateCli } from "../download/private-cli.js";
 import { runProcess } from "../helpers/cli.js";
+import { privateCli } from "./private-cli.js";
 
 /** Downloads against the local Hub (`createHubServer`, demo fixture), the library and the CLI. */
 let hub: HubServer;
