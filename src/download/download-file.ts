@@ -18,7 +18,7 @@ import {
 import { acquireLock } from "../cache/lock.js";
 import { hashFile, hashKindOf, sameDigest } from "../common/hashes.js";
 import { isCommitHash, quoteAll, quotePath, URL_PREFIX } from "../common/repo.js";
-import { LocalEntryNotFoundError, UnsafePathError } from "../errors.js";
+import { type HfError, LocalEntryNotFoundError, UnsafePathError } from "../errors.js";
 import { raiseForStatus } from "../http/raise-for-status.js";
 import { isCacheFallbackError, isRaisedAsIs } from "./cache-fallback.js";
 import { type FetchBlobOptions, fetchBlob } from "./fetch-blob.js";
@@ -197,6 +197,49 @@ export async function headFileMetadata(
   return meta;
 }
 
+/** What to fetch: the blob's name and size, the commit it is at, and where to GET it. */
+interface Target {
+  etag: string;
+  size: number | undefined;
+  commit: string;
+  url: string;
+}
+
+/** From a snapshot's tree listing of a commit: no HEAD needed. */
+function knownTarget(t: FileTask): Target | undefined {
+  if (!t.known || !isCommitHash(t.revision)) return undefined;
+  const { endpoint } = t.ctx.config;
+  const url = resolveUrl(endpoint, t.ctx.repoType, t.repoId, t.revision, t.filename);
+  return { etag: t.known.etag, size: t.known.size, commit: t.revision, url };
+}
+
+/** From the HEAD's metadata (headFileMetadata checked that commit and etag are there). */
+function targetOf(meta: FileMetadata): Target {
+  return { etag: meta.etag as string, size: meta.size, commit: meta.commit as string, url: meta.location };
+}
+
+/**
+ * The target from the tree listing, else from a HEAD. When the Hub cannot answer (offline, or a
+ * failure the cache may stand in for: `isCacheFallbackError`), `onFailure` decides: a cached file
+ * to return, a target found on a second try, or an error. Any other failure is thrown, explained.
+ */
+async function lookUp(
+  t: FileTask,
+  paths: RepoPaths | undefined,
+  retry: boolean,
+  onFailure: (e: HfError) => Promise<Target | { cached: string }>,
+): Promise<Target | { cached: string }> {
+  const known = knownTarget(t);
+  if (known) return known;
+  try {
+    if (t.ctx.config.offline) throw notCachedError(t, undefined);
+    return targetOf(await headFileMetadata(t, paths, retry));
+  } catch (e) {
+    if (!isCacheFallbackError(e)) throw await explainRepoError(e, t.ctx, t.repoId);
+    return onFailure(e);
+  }
+}
+
 function notCachedError(t: FileTask, cause: unknown): LocalEntryNotFoundError {
   const offline = t.ctx.config.offline;
   const what = `${t.filename} of ${t.ctx.repoType} ${t.repoId} at revision ${t.revision}`;
@@ -231,43 +274,25 @@ export async function downloadToCache(t: FileTask): Promise<string> {
     if (await exists(p)) return emitDone(p, true);
   }
 
-  let etag: string;
-  let size: number | undefined;
-  let commit: string;
-  let url: string;
-  if (t.known && isCommitHash(t.revision)) {
-    etag = t.known.etag;
-    size = t.known.size;
-    commit = t.revision;
-    url = resolveUrl(ctx.config.endpoint, ctx.repoType, t.repoId, t.revision, t.filename);
-  } else {
-    let meta: FileMetadata;
-    try {
-      if (ctx.config.offline) throw notCachedError(t, undefined);
-      meta = await headFileMetadata(t, paths, false);
-    } catch (e) {
-      if (!isCacheFallbackError(e)) throw await explainRepoError(e, ctx, t.repoId);
-      // Fall back to the cache: the revision's commit through refs/, then the pointer.
-      const cachedCommit = isCommitHash(t.revision) ? t.revision : await readRef(paths, t.revision);
-      if (cachedCommit && !t.force) {
-        const p = pointerPath(paths, cachedCommit, t.filename);
-        if (await exists(p)) return emitDone(p, true);
-      }
-      if (ctx.config.offline || e instanceof LocalEntryNotFoundError) throw notCachedError(t, e);
-      if (isRaisedAsIs(e)) throw await explainRepoError(e, ctx, t.repoId);
-      // No local copy: one more try with the client's retries (Python's "No local file found. Retrying..").
-      try {
-        meta = await headFileMetadata(t, paths, true);
-      } catch (e2) {
-        if (!isCacheFallbackError(e2) || isRaisedAsIs(e2)) throw await explainRepoError(e2, ctx, t.repoId);
-        throw notCachedError(t, e2);
-      }
+  const found = await lookUp(t, paths, false, async (e) => {
+    // Fall back to the cache: the revision's commit through refs/, then the pointer.
+    const cachedCommit = isCommitHash(t.revision) ? t.revision : await readRef(paths, t.revision);
+    if (cachedCommit && !t.force) {
+      const p = pointerPath(paths, cachedCommit, t.filename);
+      if (await exists(p)) return { cached: p };
     }
-    etag = meta.etag as string;
-    size = meta.size;
-    commit = meta.commit as string;
-    url = meta.location;
-  }
+    if (ctx.config.offline || e instanceof LocalEntryNotFoundError) throw notCachedError(t, e);
+    if (isRaisedAsIs(e)) throw await explainRepoError(e, ctx, t.repoId);
+    // No local copy: one more try with the client's retries (Python's "No local file found. Retrying..").
+    try {
+      return targetOf(await headFileMetadata(t, paths, true));
+    } catch (e2) {
+      if (!isCacheFallbackError(e2) || isRaisedAsIs(e2)) throw await explainRepoError(e2, ctx, t.repoId);
+      throw notCachedError(t, e2);
+    }
+  });
+  if ("cached" in found) return emitDone(found.cached, true);
+  const { etag, size, commit, url } = found;
 
   const pointer = pointerPath(paths, commit, t.filename);
   if (!t.force && (await exists(pointer))) {
@@ -347,38 +372,21 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
     const m = await readLocalMetadata(lp);
     if (m && m.commit === t.revision) return emitDone(lp.file, true);
   }
-  let etag: string;
-  let size: number | undefined;
-  let commit: string;
-  let url: string;
-  if (t.known && isCommitHash(t.revision)) {
-    etag = t.known.etag;
-    size = t.known.size;
-    commit = t.revision;
-    url = resolveUrl(ctx.config.endpoint, ctx.repoType, t.repoId, t.revision, t.filename);
-  } else {
-    try {
-      if (ctx.config.offline) throw notCachedError(t, undefined);
-      const meta = await headFileMetadata(t, undefined, true);
-      etag = meta.etag as string;
-      size = meta.size;
-      commit = meta.commit as string;
-      url = meta.location;
-    } catch (e) {
-      if (!isCacheFallbackError(e)) throw await explainRepoError(e, ctx, t.repoId);
-      if (fileExists && !t.force) {
-        if (!ctx.config.offline) {
-          t.onProgress?.({
-            type: "warning",
-            message: `Couldn't access the Hub to check for update but local file already exists. Defaulting to existing file. (error: ${(e as Error).message})`,
-          });
-        }
-        return emitDone(lp.file, true);
+  const found = await lookUp(t, undefined, true, async (e) => {
+    if (fileExists && !t.force) {
+      if (!ctx.config.offline) {
+        t.onProgress?.({
+          type: "warning",
+          message: `Couldn't access the Hub to check for update but local file already exists. Defaulting to existing file. (error: ${e.message})`,
+        });
       }
-      if (isRaisedAsIs(e)) throw await explainRepoError(e, ctx, t.repoId);
-      throw notCachedError(t, e);
+      return { cached: lp.file };
     }
-  }
+    if (isRaisedAsIs(e)) throw await explainRepoError(e, ctx, t.repoId);
+    throw notCachedError(t, e);
+  });
+  if ("cached" in found) return emitDone(found.cached, true);
+  const { etag, size, commit, url } = found;
   if (!t.force && fileExists) {
     const m = await readLocalMetadata(lp);
     if (m && m.etag === etag) {

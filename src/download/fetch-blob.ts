@@ -1,44 +1,19 @@
 import { hashKindOf } from "../common/hashes.js";
-import type { RepoType } from "../common/repo.js";
-import type { HubClient } from "../http/hub-client.js";
 import { type RetryPolicy, resolveRetryPolicy } from "../http/retry-policy.js";
 import { commitBlob } from "./commit-blob.js";
 import { rangedTransport } from "./ranged-transport.js";
 import { useRanges } from "./resume-decision.js";
 import { streamTransport } from "./stream-transport.js";
-import { type BlobTransport, sizeOf, type TransportJob } from "./transport.js";
-import type { DownloadEvent } from "./types.js";
+import { type BlobRequest, type BlobTransport, sizeOf, type TransportJob } from "./transport.js";
 
-export interface FetchBlobOptions {
-  client: HubClient;
-  /** The URL to GET (the CDN location for LFS files, the /resolve URL otherwise). */
-  url: string;
-  /** Expected content: sha256 (LFS) or git blob sha1 (regular); anything else is size-checked only. */
-  etag: string;
-  size: number | undefined;
-  /** The resumable partial file (only the lock holder touches it). */
-  partialPath: string;
+export interface FetchBlobOptions extends BlobRequest {
   /** Where the verified file is renamed to. */
   destPath: string;
-  filename: string;
-  signal?: AbortSignal | undefined;
-  onProgress?: ((e: DownloadEvent) => void) | undefined;
-  repo?: { id: string; type: RepoType } | undefined;
   /**
    * Overrides of the one retry policy (`DEFAULT_RETRY_POLICY`): attempts at the body in a row that
    * bring no new byte (`retries`, 5 as Python's) and their backoff (`baseDelayMs`, `maxDelayMs`).
    */
   retry?: Partial<RetryPolicy> | undefined;
-  /**
-   * Parallel ranged download of big files: `parts` concurrent `Range: bytes=a-b` GETs once the size
-   * is at least `minBytes` (default 64 MiB). `parts` <= 1 (the default) keeps one stream.
-   */
-  ranges?: { parts: number; minBytes?: number | undefined } | undefined;
-  /**
-   * Files of at least this size (default 16 MiB) are received straight into a BlobWriter (written as
-   * they arrive, hashed on another thread) when the client's `receive` transport applies.
-   */
-  directMinBytes?: number | undefined;
 }
 
 /**

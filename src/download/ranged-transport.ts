@@ -4,13 +4,7 @@ import type { HubResponse } from "../http/hub-client.js";
 import { HashControl, startHashThread } from "./hash-thread.js";
 import { type ByteRange, contiguousEnd, rangeAnswerFits, splitRanges } from "./resume-decision.js";
 import { streamToFile } from "./stream-to-file.js";
-import {
-  BodyRetry,
-  diskFull,
-  isRetryableBodyError,
-  type Transported,
-  type TransportJob,
-} from "./transport.js";
+import { BodyRetry, diskFull, type Transported, type TransportJob } from "./transport.js";
 
 const rangeLength = (r: ByteRange) => r.end - r.start + 1;
 
@@ -129,8 +123,7 @@ export async function rangedTransport(job: TransportJob): Promise<Transported | 
         res?.body.destroy();
         res = undefined;
         if (ac.signal.aborted) throw new AbortedError(undefined, { url: job.url });
-        if (!isRetryableBodyError(e) || retry.exhausted) throw e;
-        await retry.backoff((e as Error).message);
+        if (!(await retry.absorb(e))) throw e;
       }
     }
   };

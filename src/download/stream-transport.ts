@@ -7,14 +7,7 @@ import type { RawGetResponse } from "../http/raw-get.js";
 import { BlobWriter } from "./blob-writer.js";
 import { judgeAnswer, planAttempt, useDirect } from "./resume-decision.js";
 import { streamToFile } from "./stream-to-file.js";
-import {
-  BodyRetry,
-  diskFull,
-  isRetryableBodyError,
-  sizeOf,
-  type Transported,
-  type TransportJob,
-} from "./transport.js";
+import { BodyRetry, diskFull, sizeOf, type Transported, type TransportJob } from "./transport.js";
 
 /** A running content hash that knows how many bytes of the partial file it covers. */
 class ContentHasher {
@@ -114,10 +107,7 @@ export async function streamTransport(job: TransportJob): Promise<Transported> {
       if (!raw) res = await job.client.request({ url: job.url, headers, signal: job.signal, repo: job.repo });
     } catch (e) {
       if (e instanceof AbortedError || job.signal?.aborted) throw e;
-      if (isRetryableBodyError(e) && !retry.exhausted) {
-        await retry.backoff((e as Error).message);
-        continue;
-      }
+      if (await retry.absorb(e)) continue;
       throw e;
     }
     const status = raw ? raw.status : (res as HubResponse).status;
@@ -205,10 +195,7 @@ export async function streamTransport(job: TransportJob): Promise<Transported> {
       if (bodyError instanceof AbortedError || job.signal?.aborted)
         throw new AbortedError(undefined, { url: job.url });
       if (progressed) retry.progressed();
-      if (isRetryableBodyError(bodyError) && !retry.exhausted) {
-        await retry.backoff((bodyError as Error).message);
-        continue;
-      }
+      if (await retry.absorb(bodyError)) continue;
       throw bodyError;
     }
     if (job.size !== undefined && position < job.size && !retry.exhausted) {

@@ -14,15 +14,13 @@ import type { HubClient } from "../http/hub-client.js";
 import { backoffDelay, type RetryPolicy } from "../http/retry-policy.js";
 import type { DownloadEvent } from "./types.js";
 
-/** What every transport is given. */
-export interface TransportJob {
+/** One blob to fetch: what `fetchBlob` is asked for, and what it hands every transport. */
+export interface BlobRequest {
   client: HubClient;
   /** The URL to GET (the CDN location for LFS files, the /resolve URL otherwise). */
   url: string;
-  /** The expected content's name: sha256 (LFS) or git blob sha1 (regular), else anything. */
+  /** Expected content: sha256 (LFS) or git blob sha1 (regular); anything else is size-checked only. */
   etag: string;
-  /** The hash `etag` is, if any (`hashKindOf(etag)`). */
-  kind: HashKind | undefined;
   size: number | undefined;
   /** The resumable partial file (only the lock holder touches it). */
   partialPath: string;
@@ -30,12 +28,24 @@ export interface TransportJob {
   signal?: AbortSignal | undefined;
   onProgress?: ((e: DownloadEvent) => void) | undefined;
   repo?: { id: string; type: RepoType } | undefined;
+  /**
+   * Parallel ranged download of big files: `parts` concurrent `Range: bytes=a-b` GETs once the size
+   * is at least `minBytes` (default 64 MiB). `parts` <= 1 (the default) keeps one stream.
+   */
+  ranges?: { parts: number; minBytes?: number | undefined } | undefined;
+  /**
+   * Files of at least this size (default 16 MiB) are received straight into a BlobWriter (written as
+   * they arrive, hashed on another thread) when the client's `receive` transport applies.
+   */
+  directMinBytes?: number | undefined;
+}
+
+/** What every transport is given. */
+export interface TransportJob extends BlobRequest {
+  /** The hash `etag` is, if any (`hashKindOf(etag)`). */
+  kind: HashKind | undefined;
   /** The one retry policy, resolved (`resolveRetryPolicy`): the body's attempt budget and backoff. */
   policy: RetryPolicy;
-  /** Parallel ranges: how many, and from which size. */
-  ranges?: { parts: number; minBytes?: number | undefined } | undefined;
-  /** Size from which one stream is received straight into a BlobWriter. */
-  directMinBytes?: number | undefined;
 }
 
 /** Where a transport left the content, for `commitBlob`. */
@@ -67,7 +77,7 @@ export async function sizeOf(path: string): Promise<number> {
  * Failures of a body that was arriving, after which the bytes written are kept and the transfer
  * resumes from them: a reset, a stall (the client's body timeout), a premature close.
  */
-export function isRetryableBodyError(e: unknown): boolean {
+function isRetryableBodyError(e: unknown): boolean {
   if (e instanceof HfError) return e.code === "HF_NETWORK" || e.code === "HF_TIMEOUT";
   const code = (e as NodeJS.ErrnoException)?.code;
   return (
@@ -111,6 +121,16 @@ export class BodyRetry {
   /** The attempt brought new bytes: the budget starts again. */
   progressed(): void {
     this.failures = 0;
+  }
+
+  /**
+   * After a failed attempt: when the failure is one a resume can mend (`isRetryableBodyError`) and
+   * attempts are left, backs off and returns true (try again); false: the failure is final.
+   */
+  async absorb(e: unknown): Promise<boolean> {
+    if (!isRetryableBodyError(e) || this.exhausted) return false;
+    await this.backoff((e as Error).message);
+    return true;
   }
 
   /** Counts a failed attempt, reports it and sleeps its backoff (an abort ends the sleep). */

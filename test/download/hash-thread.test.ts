@@ -15,12 +15,18 @@ afterAll(async () => fsp.rm(dir, { recursive: true, force: true }));
 const data = Buffer.alloc(3 * 1024 * 1024 + 11);
 for (let i = 0; i < data.length; i++) data[i] = (i * 13) & 255;
 
+/** A thread hashing `path` (as big as `data`) without a ring, and its control. */
+const start = (path: string, kind: "sha256" | "git-sha1", prefixBytes = 0) => {
+  const control = new HashControl();
+  const t = startHashThread({ path, kind, size: data.length, prefixBytes, control, nice: 0 });
+  return { control, t };
+};
+
 describe("the hashing thread without a ring (parallel ranges read the file back)", () => {
   it("hashes a file as its prefix grows, and answers once told the total", async () => {
     const path = join(dir, "grow");
     const fh = await fsp.open(path, "w+");
-    const control = new HashControl();
-    const t = startHashThread({ path, kind: "sha256", size: data.length, prefixBytes: 0, control, nice: 0 });
+    const { control, t } = start(path, "sha256");
     for (let at = 0; at < data.length; at += 1 << 20) {
       const end = Math.min(data.length, at + (1 << 20));
       await fh.write(data, at, end - at, at);
@@ -35,32 +41,16 @@ describe("the hashing thread without a ring (parallel ranges read the file back)
   it("a git sha1 with a prefix already on disk; stop gives no digest", async () => {
     const path = join(dir, "resumed");
     await fsp.writeFile(path, data);
-    const control = new HashControl();
-    const t = startHashThread({
-      path,
-      kind: "git-sha1",
-      size: data.length,
-      prefixBytes: 1000,
-      control,
-      nice: 0,
-    });
+    const { control, t } = start(path, "git-sha1", 1000);
     control.advance(data.length - 1000);
     control.finish(data.length - 1000);
     expect(await t?.digest).toBe(gitBlobSha1(data));
     await t?.close();
-    const c2 = new HashControl();
-    const t2 = startHashThread({
-      path,
-      kind: "sha256",
-      size: data.length,
-      prefixBytes: 0,
-      control: c2,
-      nice: 0,
-    });
-    c2.advance(1000);
-    c2.stop();
-    expect(await t2?.digest).toBeUndefined();
-    await t2?.close();
+    const stopped = start(path, "sha256");
+    stopped.control.advance(1000);
+    stopped.control.stop();
+    expect(await stopped.t?.digest).toBeUndefined();
+    await stopped.t?.close();
   });
 
   it("nothing to hash: no kind, or a git sha1 of unknown size", () => {
