@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
-import { createReadStream, type Dirent, promises as fsp } from "node:fs";
+import { type Dirent, promises as fsp } from "node:fs";
 import { join } from "node:path";
-import { gitBlobSha1, sha256Hex } from "../common/hashes.js";
+import { type HashKind, hashFile, hashKindOf } from "../common/hashes.js";
+import { pool } from "../common/pool.js";
 import { isCommitHash, type RepoType } from "../common/repo.js";
 import { defaultConfig } from "../config/index.js";
 import { CacheError } from "../errors.js";
@@ -17,7 +17,7 @@ import { repoPaths } from "./layout.js";
  * the listing; this needs no network and no token, and checks exactly what is on disk.
  */
 
-export type HashAlgorithm = "sha256" | "git-sha1";
+export type HashAlgorithm = HashKind;
 
 export interface CorruptFile {
   path: string;
@@ -64,27 +64,6 @@ interface Expected {
   algorithm: HashAlgorithm;
 }
 
-function algorithmOf(etag: string): HashAlgorithm | undefined {
-  if (/^[0-9a-f]{64}$/i.test(etag)) return "sha256";
-  if (/^[0-9a-f]{40}$/i.test(etag)) return "git-sha1";
-  return undefined;
-}
-
-/** Whole-file reads below this size, streaming above it. */
-const STREAM_ABOVE = 8 * 1024 * 1024;
-
-/** sha256 or git blob sha1 (`sha1("blob <size>\0" + data)`, src/common/hashes.ts) of a file. */
-export async function hashFile(path: string, algorithm: HashAlgorithm): Promise<string> {
-  const st = await fsp.stat(path);
-  if (st.size <= STREAM_ABOVE) {
-    const data = await fsp.readFile(path);
-    return algorithm === "sha256" ? sha256Hex(data) : gitBlobSha1(data);
-  }
-  const h = algorithm === "sha256" ? createHash("sha256") : createHash("sha1").update(`blob ${st.size}\0`);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
-
 async function readTreeListing(file: string): Promise<Map<string, Expected> | undefined> {
   try {
     const data = JSON.parse(await fsp.readFile(file, "utf8")) as {
@@ -122,16 +101,6 @@ async function listFiles(root: string, skip?: (rel: string) => boolean): Promise
   };
   await walk(root, "");
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-}
-
-/** Runs `fn` over `items`, `limit` at a time. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (i < items.length) await fn(items[i++] as T);
-    }),
-  );
 }
 
 /**
@@ -182,8 +151,8 @@ export async function verifyRevision(options: VerifyOptions): Promise<VerifyResu
     const fromName = dirent.isSymbolicLink() ? ((await fsp.readlink(abs)).split(/[\\/]/).pop() ?? "") : "";
     const expected =
       listing?.get(rel) ??
-      (algorithmOf(fromName)
-        ? { etag: fromName.toLowerCase(), algorithm: algorithmOf(fromName) as HashAlgorithm }
+      (hashKindOf(fromName)
+        ? { etag: fromName.toLowerCase(), algorithm: hashKindOf(fromName) as HashAlgorithm }
         : undefined);
     // Not in the revision's listing (when there is one): extra, but still checked by its blob name.
     if (!expected || (listing && !listing.has(rel))) result.extra.push(rel);
@@ -254,7 +223,7 @@ async function verifyLocalDir(
       lines = undefined;
     }
     const etag = lines?.[1]?.trim() ?? "";
-    const algorithm = algorithmOf(etag);
+    const algorithm = hashKindOf(etag);
     if (!lines || !algorithm) {
       result.extra.push(rel);
       return;

@@ -1,11 +1,12 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
+import type { HashKind } from "../common/hashes.js";
 import type { ReceiveSink } from "../http/raw-get.js";
+import { HashControl, type HashThread, REGION, startHashThread } from "./hash-thread.js";
 
 export interface BlobWriterOptions {
-  /** Content hash to compute: sha256 (LFS), git blob sha1 (needs `size`), or none. */
-  kind: "sha256" | "git-sha1" | "unknown";
+  /** Content hash to compute: sha256 (LFS), git blob sha1 (needs `size`), or none (`undefined`). */
+  kind: HashKind | undefined;
   /** The whole file's size (the git blob header needs it). */
   size: number | undefined;
   /** The partial file: its first `position` bytes are hashed from disk before the received ones. */
@@ -39,8 +40,6 @@ const RING_BUDGET = 32 * 1024 * 1024;
 const MIN_RING = 1024 * 1024;
 let ringsInUse = 0;
 
-/** A socket read fills at most one region. */
-const REGION = 256 * 1024;
 /**
  * Writes are 64 KiB. Linux (6.x; ext4 among others) gives a buffered write page-cache folios as large
  * as the write, so 1 MiB writes need free blocks of 1 MiB. On a VM whose balloon reports free memory
@@ -79,31 +78,20 @@ export class BlobWriter implements ReceiveSink {
   private buf: Buffer | undefined;
   private readonly ringBytes: number;
   private released = false;
-  private readonly ctl = new SharedArrayBuffer(48);
-  /**
-   * [0] received, [1] received in all (-1: still receiving), [2] 0 running, 1 finish, 2 stop,
-   * [3] written, [4] where the hashing thread is reading the ring from (-1: it is not).
-   */
-  private readonly counters = new BigInt64Array(this.ctl, 0, 5);
-  /** [0] bumped by this thread (the hashing thread waits on it), [1] bumped by the hashing thread. */
-  private readonly seq = new Int32Array(this.ctl, 40, 2);
+  /** Shared with the hashing thread: what was received and written, what it is reading. */
+  private readonly ctl = new HashControl();
   private filled = 0;
   private written = 0;
   private fd = -1;
   private base = 0;
   private error: Error | undefined;
-  private worker: Worker | undefined;
-  /** The partial file opened for reading, for the hashing thread (the prefix, and bytes it fell behind on). */
-  private readFd = -1;
-  private digest: Promise<string | undefined> | undefined;
+  private hasher: HashThread | undefined;
 
   constructor(private readonly o: BlobWriterOptions) {
     const bytes = o.ringBytes ?? RING_BYTES;
     if (bytes < 2 * REGION || bytes % REGION !== 0)
       throw new RangeError(`ringBytes must be a multiple of ${REGION} and at least two regions`);
     this.ringBytes = bytes;
-    Atomics.store(this.counters, 1, -1n);
-    Atomics.store(this.counters, 4, -1n);
   }
 
   /**
@@ -138,8 +126,7 @@ export class BlobWriter implements ReceiveSink {
 
   /** How far the ring may be overwritten for the hashing thread: up to what it is reading now. */
   private get claimed(): number {
-    const c = this.worker ? Number(Atomics.load(this.counters, 4)) : -1;
-    return c < 0 ? Number.POSITIVE_INFINITY : c;
+    return this.hasher ? this.ctl.claimed : Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -149,37 +136,19 @@ export class BlobWriter implements ReceiveSink {
   start(fh: FileHandle, position: number): void {
     this.fd = fh.fd;
     this.base = position;
-    if (this.o.kind !== "unknown" && !(this.o.kind === "git-sha1" && this.o.size === undefined)) {
-      this.readFd = openSync(this.o.path, "r");
-      const w = new Worker(HASH_WORKER_SOURCE, {
-        eval: true,
-        workerData: {
-          ring: this.ring.buffer,
-          ctl: this.ctl,
-          fd: this.readFd,
-          prefixBytes: position,
-          algorithm: this.o.kind === "sha256" ? "sha256" : "sha1",
-          header: this.o.kind === "git-sha1" ? `blob ${this.o.size}\0` : "",
-        },
-        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
-        stdout: false,
-        stderr: false,
-      });
-      this.worker = w;
-      this.digest = new Promise<string | undefined>((resolve, reject) => {
-        // a hashing failure also stops receiving (`room` throws it)
-        const fail = (e: Error) => {
-          this.error ??= e;
-          reject(e);
-        };
-        w.once("message", (m: { digest?: string; error?: string }) =>
-          m.error !== undefined ? fail(new Error(`hashing ${this.o.path}: ${m.error}`)) : resolve(m.digest),
-        );
-        w.once("error", fail);
-        w.once("exit", (code) => fail(new Error(`the hashing thread exited (${code}) before answering`)));
-      });
-      this.digest.catch(() => undefined);
-    }
+    this.hasher = startHashThread({
+      path: this.o.path,
+      kind: this.o.kind,
+      size: this.o.size,
+      prefixBytes: position,
+      control: this.ctl,
+      ring: this.ring.buffer as SharedArrayBuffer,
+      nice: 5,
+    });
+    // a hashing failure also stops receiving (`room` throws it)
+    this.hasher?.digest.catch((e: Error) => {
+      this.error ??= e;
+    });
     this.write(false);
   }
 
@@ -199,8 +168,7 @@ export class BlobWriter implements ReceiveSink {
         let done = 0;
         while (done < n) done += writeSync(this.fd, this.ring, off + done, n - done, this.position + done);
         this.written += n;
-        Atomics.store(this.counters, 3, BigInt(this.written));
-        this.signal();
+        this.ctl.written(this.written);
         this.o.onWritten?.(n, this.position);
       }
     } catch (e) {
@@ -215,11 +183,6 @@ export class BlobWriter implements ReceiveSink {
     return end - this.ring.byteLength <= Math.min(this.written, this.claimed);
   }
 
-  private signal(): void {
-    Atomics.add(this.seq, 0, 1);
-    Atomics.notify(this.seq, 0);
-  }
-
   region(): Uint8Array {
     const off = this.filled % this.ring.byteLength;
     return this.ring.subarray(off, off - (off % REGION) + REGION);
@@ -227,8 +190,7 @@ export class BlobWriter implements ReceiveSink {
 
   commit(n: number): boolean {
     this.filled += n;
-    Atomics.store(this.counters, 0, BigInt(this.filled));
-    this.signal();
+    this.ctl.received(this.filled);
     this.write(false);
     return !this.error && this.regionFree();
   }
@@ -239,9 +201,9 @@ export class BlobWriter implements ReceiveSink {
       this.write(false);
       if (this.regionFree()) return;
       // the hashing thread is reading that part of the ring (or `start` has not come yet)
-      const s = Atomics.load(this.seq, 1);
+      const s = Atomics.load(this.ctl.seq, 1);
       if (this.regionFree()) return;
-      const r = waitAsync(this.seq, 1, s, 100);
+      const r = waitAsync(this.ctl.seq, 1, s, 100);
       if (r.async) await r.value;
     }
   }
@@ -251,22 +213,13 @@ export class BlobWriter implements ReceiveSink {
     try {
       this.write(true);
       if (this.error) throw this.error;
-      if (!this.worker) return undefined;
-      Atomics.store(this.counters, 1, BigInt(this.filled));
-      Atomics.store(this.counters, 2, 1n);
-      this.signal();
-      return await this.digest;
+      if (!this.hasher) return undefined;
+      this.ctl.finish(this.filled);
+      return await this.hasher.digest;
     } finally {
-      await this.worker?.terminate().catch(() => undefined);
-      this.closeRead();
+      await this.hasher?.close();
       this.release();
     }
-  }
-
-  /** After the hashing thread is gone. */
-  private closeRead(): void {
-    if (this.readFd >= 0) closeSync(this.readFd);
-    this.readFd = -1;
   }
 
   /**
@@ -279,87 +232,9 @@ export class BlobWriter implements ReceiveSink {
       this.write(true);
       if (this.error) throw this.error;
     } finally {
-      Atomics.store(this.counters, 2, 2n);
-      this.signal();
-      await this.worker?.terminate().catch(() => undefined);
-      this.closeRead();
+      this.ctl.stop();
+      await this.hasher?.close();
       this.release();
     }
   }
 }
-
-/**
- * The hashing thread: the file's first `prefixBytes` bytes (read from disk), then the received bytes
- * in order, from the ring while they are still there and from the file once they were overwritten,
- * publishing which part of the ring it reads so that part is not overwritten meanwhile.
- */
-const HASH_WORKER_SOURCE = `
-const { workerData, parentPort } = require("node:worker_threads");
-const fs = require("node:fs");
-const { ring: sab, ctl, fd, prefixBytes, algorithm, header } = workerData;
-const ring = Buffer.from(sab);
-const R = ring.length;
-const c = new BigInt64Array(ctl, 0, 5);
-const seq = new Int32Array(ctl, 40, 2);
-const REGION = ${REGION};
-// Hashing never holds up receiving (past the ring it reads the file back), so on a busy machine it
-// yields the CPU to the receiving thread (and the server, when it is local): nice +5, this thread
-// only (Linux; elsewhere nothing changes). 2 GiB on 2 cores, 10 interleaved runs: median 4.0 s with
-// the hash tied to the ring at normal priority, 2.25 s like this (curl 2.1 s).
-try {
-  const tid = Number(fs.readlinkSync("/proc/thread-self").split("/").pop());
-  const os = require("node:os");
-  if (tid > 0) os.setPriority(tid, Math.min(19, os.getPriority(tid) + 5));
-} catch {}
-try {
-  const h = require("node:crypto").createHash(algorithm);
-  if (header) h.update(header);
-  const back = Buffer.allocUnsafe(1 << 20);
-  for (let pos = 0; pos < prefixBytes; ) {
-    const n = fs.readSync(fd, back, 0, Math.min(back.length, prefixBytes - pos), pos);
-    if (n <= 0) throw new Error("short read at " + pos);
-    h.update(back.subarray(0, n));
-    pos += n;
-  }
-  let hashed = 0;
-  for (;;) {
-    const s = Atomics.load(seq, 0);
-    const filled = Number(Atomics.load(c, 0));
-    if (filled > hashed) {
-      const off = hashed % R;
-      let n = Math.min(filled - hashed, R - off, 1 << 20);
-      // Claim the part of the ring to read, then check it is still there (the receiving thread
-      // never overwrites a claimed part; the region it has already handed out is one REGION).
-      Atomics.store(c, 4, BigInt(hashed));
-      if (hashed >= Number(Atomics.load(c, 0)) - R + REGION) {
-        h.update(ring.subarray(off, off + n));
-        Atomics.store(c, 4, -1n);
-      } else {
-        // This thread fell behind by more than the ring: read those bytes back from the file.
-        Atomics.store(c, 4, -1n);
-        Atomics.add(seq, 1, 1);
-        Atomics.notify(seq, 1);
-        const written = Number(Atomics.load(c, 3));
-        if (written <= hashed) { Atomics.wait(seq, 0, s, 1000); continue; }
-        n = Math.min(n, written - hashed, back.length);
-        const got = fs.readSync(fd, back, 0, n, prefixBytes + hashed);
-        if (got <= 0) throw new Error("short read at " + (prefixBytes + hashed));
-        n = got;
-        h.update(back.subarray(0, n));
-      }
-      hashed += n;
-      Atomics.add(seq, 1, 1);
-      Atomics.notify(seq, 1);
-      continue;
-    }
-    const state = Atomics.load(c, 2);
-    if (state === 2n) { parentPort.postMessage({ digest: undefined }); break; }
-    if (state === 1n && BigInt(hashed) === Atomics.load(c, 1)) { parentPort.postMessage({ digest: h.digest("hex") }); break; }
-    Atomics.wait(seq, 0, s, 1000);
-  }
-} catch (e) {
-  Atomics.add(seq, 1, 1);
-  Atomics.notify(seq, 1);
-  parentPort.postMessage({ error: String((e && e.message) || e) });
-}
-`;

@@ -16,20 +16,15 @@ import {
   writeRef,
 } from "../cache/layout.js";
 import { acquireLock } from "../cache/lock.js";
+import { hashFile, hashKindOf, sameDigest } from "../common/hashes.js";
 import { isCommitHash, quoteAll, quotePath, URL_PREFIX } from "../common/repo.js";
-import {
-  AbortedError,
-  GatedRepoError,
-  HfError,
-  LocalEntryNotFoundError,
-  RepoNotFoundError,
-  UnsafePathError,
-} from "../errors.js";
+import { type HfError, LocalEntryNotFoundError, UnsafePathError } from "../errors.js";
 import { raiseForStatus } from "../http/raise-for-status.js";
+import { isCacheFallbackError, isRaisedAsIs } from "./cache-fallback.js";
 import { type FetchBlobOptions, fetchBlob } from "./fetch-blob.js";
 import { createDownloadContext, type DownloadContext, explainNotWritable, explainRepoError } from "./hub.js";
 import { ensureHuggingfaceDir, localDirPaths, readLocalMetadata, writeLocalMetadata } from "./local-dir.js";
-import { etagKind, type FileMetadata, parseFileMetadata } from "./metadata.js";
+import { type FileMetadata, parseFileMetadata } from "./metadata.js";
 import type { CommonDownloadOptions, DownloadEvent, DownloadFileOptions } from "./types.js";
 import { validateRelativeFilename, validateRepoId } from "./validators.js";
 
@@ -100,23 +95,20 @@ export interface FileTask {
   lockTimeoutMs?: number | undefined;
   /** From a tree listing of `revision` (a commit): lets a snapshot skip the HEAD. */
   known?: { etag: string; size: number } | undefined;
-  retryDelayMs?: number | undefined;
-  /** How big files travel (fetchBlob's `ranges` and `directMinBytes`). */
-  transfer: Pick<FetchBlobOptions, "ranges" | "directMinBytes">;
+  /** How big files travel, and the retry policy's overrides (fetchBlob's options of those names). */
+  transfer: Pick<FetchBlobOptions, "ranges" | "directMinBytes" | "retry">;
 }
 
 /**
  * How big files travel: one stream, received straight into a BlobWriter from 16 MiB; with
  * `connections` > 1, files of 64 MiB or more as that many parallel ranges (tests lower both sizes).
  */
-export function transferOptions(
-  options: CommonDownloadOptions,
-): Pick<FetchBlobOptions, "ranges" | "directMinBytes"> {
-  const o = options as { rangedMinBytes?: number; directMinBytes?: number };
+export function transferOptions(options: CommonDownloadOptions): FileTask["transfer"] {
   const parts = options.connections ?? 1;
   return {
-    ranges: parts > 1 ? { parts, minBytes: o.rangedMinBytes } : undefined,
-    directMinBytes: o.directMinBytes,
+    ranges: parts > 1 ? { parts, minBytes: options.rangedMinBytes } : undefined,
+    directMinBytes: options.directMinBytes,
+    retry: options.retry,
   };
 }
 
@@ -138,7 +130,6 @@ function blobFetch(
     signal: t.signal,
     onProgress: t.onProgress,
     repo: { id: t.repoId, type: t.ctx.repoType },
-    retryDelayMs: t.retryDelayMs,
     ...t.transfer,
   };
 }
@@ -206,18 +197,47 @@ export async function headFileMetadata(
   return meta;
 }
 
-/** Errors after which the cache may still answer (Python's `_get_metadata_or_catch_error`). */
-function isFallbackError(e: unknown): boolean {
-  if (!(e instanceof HfError)) return false;
-  if (e instanceof RepoNotFoundError || e instanceof GatedRepoError) return false;
-  return ![
-    "HF_REVISION_NOT_FOUND",
-    "HF_ENTRY_NOT_FOUND",
-    "HF_AUTH_INVALID",
-    "HF_NOT_LOGGED_IN",
-    "HF_ABORTED",
-    "HF_UNSAFE_PATH",
-  ].includes(e.code);
+/** What to fetch: the blob's name and size, the commit it is at, and where to GET it. */
+interface Target {
+  etag: string;
+  size: number | undefined;
+  commit: string;
+  url: string;
+}
+
+/** From a snapshot's tree listing of a commit: no HEAD needed. */
+function knownTarget(t: FileTask): Target | undefined {
+  if (!t.known || !isCommitHash(t.revision)) return undefined;
+  const { endpoint } = t.ctx.config;
+  const url = resolveUrl(endpoint, t.ctx.repoType, t.repoId, t.revision, t.filename);
+  return { etag: t.known.etag, size: t.known.size, commit: t.revision, url };
+}
+
+/** From the HEAD's metadata (headFileMetadata checked that commit and etag are there). */
+function targetOf(meta: FileMetadata): Target {
+  return { etag: meta.etag as string, size: meta.size, commit: meta.commit as string, url: meta.location };
+}
+
+/**
+ * The target from the tree listing, else from a HEAD. When the Hub cannot answer (offline, or a
+ * failure the cache may stand in for: `isCacheFallbackError`), `onFailure` decides: a cached file
+ * to return, a target found on a second try, or an error. Any other failure is thrown, explained.
+ */
+async function lookUp(
+  t: FileTask,
+  paths: RepoPaths | undefined,
+  retry: boolean,
+  onFailure: (e: HfError) => Promise<Target | { cached: string }>,
+): Promise<Target | { cached: string }> {
+  const known = knownTarget(t);
+  if (known) return known;
+  try {
+    if (t.ctx.config.offline) throw notCachedError(t, undefined);
+    return targetOf(await headFileMetadata(t, paths, retry));
+  } catch (e) {
+    if (!isCacheFallbackError(e)) throw await explainRepoError(e, t.ctx, t.repoId);
+    return onFailure(e);
+  }
 }
 
 function notCachedError(t: FileTask, cause: unknown): LocalEntryNotFoundError {
@@ -254,43 +274,25 @@ export async function downloadToCache(t: FileTask): Promise<string> {
     if (await exists(p)) return emitDone(p, true);
   }
 
-  let etag: string;
-  let size: number | undefined;
-  let commit: string;
-  let url: string;
-  if (t.known && isCommitHash(t.revision)) {
-    etag = t.known.etag;
-    size = t.known.size;
-    commit = t.revision;
-    url = resolveUrl(ctx.config.endpoint, ctx.repoType, t.repoId, t.revision, t.filename);
-  } else {
-    let meta: FileMetadata;
-    try {
-      if (ctx.config.offline) throw notCachedError(t, undefined);
-      meta = await headFileMetadata(t, paths, false);
-    } catch (e) {
-      if (e instanceof AbortedError || !isFallbackError(e)) throw await explainRepoError(e, ctx, t.repoId);
-      // Fall back to the cache: the revision's commit through refs/, then the pointer.
-      const cachedCommit = isCommitHash(t.revision) ? t.revision : await readRef(paths, t.revision);
-      if (cachedCommit && !t.force) {
-        const p = pointerPath(paths, cachedCommit, t.filename);
-        if (await exists(p)) return emitDone(p, true);
-      }
-      if (ctx.config.offline || e instanceof LocalEntryNotFoundError) throw notCachedError(t, e);
-      // No local copy: one more try with the client's retries (Python's "No local file found. Retrying..").
-      try {
-        meta = await headFileMetadata(t, paths, true);
-      } catch (e2) {
-        if (e2 instanceof AbortedError || !isFallbackError(e2))
-          throw await explainRepoError(e2, ctx, t.repoId);
-        throw notCachedError(t, e2);
-      }
+  const found = await lookUp(t, paths, false, async (e) => {
+    // Fall back to the cache: the revision's commit through refs/, then the pointer.
+    const cachedCommit = isCommitHash(t.revision) ? t.revision : await readRef(paths, t.revision);
+    if (cachedCommit && !t.force) {
+      const p = pointerPath(paths, cachedCommit, t.filename);
+      if (await exists(p)) return { cached: p };
     }
-    etag = meta.etag as string;
-    size = meta.size;
-    commit = meta.commit as string;
-    url = meta.location;
-  }
+    if (ctx.config.offline || e instanceof LocalEntryNotFoundError) throw notCachedError(t, e);
+    if (isRaisedAsIs(e)) throw await explainRepoError(e, ctx, t.repoId);
+    // No local copy: one more try with the client's retries (Python's "No local file found. Retrying..").
+    try {
+      return targetOf(await headFileMetadata(t, paths, true));
+    } catch (e2) {
+      if (!isCacheFallbackError(e2) || isRaisedAsIs(e2)) throw await explainRepoError(e2, ctx, t.repoId);
+      throw notCachedError(t, e2);
+    }
+  });
+  if ("cached" in found) return emitDone(found.cached, true);
+  const { etag, size, commit, url } = found;
 
   const pointer = pointerPath(paths, commit, t.filename);
   if (!t.force && (await exists(pointer))) {
@@ -370,37 +372,21 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
     const m = await readLocalMetadata(lp);
     if (m && m.commit === t.revision) return emitDone(lp.file, true);
   }
-  let etag: string;
-  let size: number | undefined;
-  let commit: string;
-  let url: string;
-  if (t.known && isCommitHash(t.revision)) {
-    etag = t.known.etag;
-    size = t.known.size;
-    commit = t.revision;
-    url = resolveUrl(ctx.config.endpoint, ctx.repoType, t.repoId, t.revision, t.filename);
-  } else {
-    try {
-      if (ctx.config.offline) throw notCachedError(t, undefined);
-      const meta = await headFileMetadata(t, undefined, true);
-      etag = meta.etag as string;
-      size = meta.size;
-      commit = meta.commit as string;
-      url = meta.location;
-    } catch (e) {
-      if (e instanceof AbortedError || !isFallbackError(e)) throw await explainRepoError(e, ctx, t.repoId);
-      if (fileExists && !t.force) {
-        if (!ctx.config.offline) {
-          t.onProgress?.({
-            type: "warning",
-            message: `Couldn't access the Hub to check for update but local file already exists. Defaulting to existing file. (error: ${(e as Error).message})`,
-          });
-        }
-        return emitDone(lp.file, true);
+  const found = await lookUp(t, undefined, true, async (e) => {
+    if (fileExists && !t.force) {
+      if (!ctx.config.offline) {
+        t.onProgress?.({
+          type: "warning",
+          message: `Couldn't access the Hub to check for update but local file already exists. Defaulting to existing file. (error: ${e.message})`,
+        });
       }
-      throw notCachedError(t, e);
+      return { cached: lp.file };
     }
-  }
+    if (isRaisedAsIs(e)) throw await explainRepoError(e, ctx, t.repoId);
+    throw notCachedError(t, e);
+  });
+  if ("cached" in found) return emitDone(found.cached, true);
+  const { etag, size, commit, url } = found;
   if (!t.force && fileExists) {
     const m = await readLocalMetadata(lp);
     if (m && m.etag === etag) {
@@ -408,14 +394,9 @@ export async function downloadToLocalDir(t: FileTask): Promise<string> {
       return emitDone(lp.file, true);
     }
     // No valid metadata: an LFS file can be recognised by its sha256 (never a git sha1, as Python).
-    if (!m && etagKind(etag) === "sha256") {
-      const { createHash } = await import("node:crypto");
-      const h = createHash("sha256");
-      for await (const c of (await import("node:fs")).createReadStream(lp.file)) h.update(c as Buffer);
-      if (h.digest("hex") === etag) {
-        await writeLocalMetadata(lp, commit, etag);
-        return emitDone(lp.file, true);
-      }
+    if (!m && hashKindOf(etag) === "sha256" && sameDigest(etag, await hashFile(lp.file, "sha256"))) {
+      await writeLocalMetadata(lp, commit, etag);
+      return emitDone(lp.file, true);
     }
   }
   await ensureHuggingfaceDir(localDir);
@@ -463,7 +444,6 @@ export async function downloadFile(options: DownloadFileOptions): Promise<string
     signal: options.signal,
     onProgress: options.onProgress,
     lockTimeoutMs: options.lockTimeoutMs,
-    retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
     transfer: transferOptions(options),
   };
   try {

@@ -46,7 +46,7 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
           : describeTokenSource(r.source);
     }
   }
-  return { ...base, client: createHubClient({ config, token, tokenSource }) };
+  return { ...base, client: createHubClient({ config, token, tokenSource, retry: o.retry }) };
 }
 
 /**

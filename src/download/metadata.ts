@@ -45,10 +45,3 @@ export function parseFileMetadata(res: Pick<HubResponse, "status" | "headers" | 
       intOrUndefined(h["x-linked-size"]) ?? (isRedirect ? undefined : intOrUndefined(h["content-length"])),
   };
 }
-
-/** sha256 etags (64 hex) are LFS/Xet content hashes; 40-hex etags are git blob sha1s. */
-export function etagKind(etag: string): "sha256" | "git-sha1" | "unknown" {
-  if (/^[0-9a-f]{64}$/.test(etag)) return "sha256";
-  if (/^[0-9a-f]{40}$/.test(etag)) return "git-sha1";
-  return "unknown";
-}

@@ -1,14 +1,10 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { pointerPath, readRef, repoPaths, writeRef } from "../cache/layout.js";
+import { pool } from "../common/pool.js";
 import { isCommitHash, quoteAll } from "../common/repo.js";
-import {
-  AbortedError,
-  GatedRepoError,
-  HfError,
-  LocalEntryNotFoundError,
-  RepoNotFoundError,
-} from "../errors.js";
+import { LocalEntryNotFoundError } from "../errors.js";
+import { isCacheFallbackError, isRaisedAsIs } from "./cache-fallback.js";
 import {
   downloadToCache,
   downloadToLocalDir,
@@ -22,39 +18,6 @@ import { filterRepoPaths } from "./patterns.js";
 import { listRepoFiles, readTreeCache, type TreeFile, treeEtag, treeSize, writeTreeCache } from "./tree.js";
 import type { DryRunFile, SnapshotDownloadOptions, SnapshotResult } from "./types.js";
 import { validateRelativeFilename, validateRepoId } from "./validators.js";
-
-/** Errors after which a cached snapshot may still answer (Python: everything but these). */
-function isFallbackError(e: unknown): boolean {
-  if (!(e instanceof HfError)) return false;
-  if (e instanceof RepoNotFoundError || e instanceof GatedRepoError) return false;
-  return !["HF_REVISION_NOT_FOUND", "HF_AUTH_INVALID", "HF_NOT_LOGGED_IN", "HF_ABORTED"].includes(e.code);
-}
-
-/** Runs `fn` over `items` with at most `workers` in flight; the first failure stops the rest. */
-async function pool<T>(
-  items: T[],
-  workers: number,
-  signal: AbortSignal | undefined,
-  fn: (item: T, signal: AbortSignal) => Promise<void>,
-): Promise<void> {
-  const stop = new AbortController();
-  const combined = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  let next = 0;
-  let firstError: unknown;
-  const run = async () => {
-    while (next < items.length && firstError === undefined) {
-      const item = items[next++] as T;
-      try {
-        await fn(item, combined);
-      } catch (e) {
-        if (firstError === undefined) firstError = e;
-        stop.abort();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, run));
-  if (firstError !== undefined) throw firstError;
-}
 
 function describeRevision(repoId: string, revision: string, commit: string | undefined): string {
   return `'${repoId}' (revision '${revision}'${commit ? `, commit ${commit}` : ""})`;
@@ -106,7 +69,7 @@ async function snapshotWith(ctx: DownloadContext, options: SnapshotDownloadOptio
       }
       commit = info.sha;
     } catch (e) {
-      if (e instanceof AbortedError || !isFallbackError(e)) throw await explainRepoError(e, ctx, repoId);
+      if (!isCacheFallbackError(e)) throw await explainRepoError(e, ctx, repoId);
       hubError = e;
     }
   }
@@ -119,7 +82,7 @@ async function snapshotWith(ctx: DownloadContext, options: SnapshotDownloadOptio
       files = await listRepoFiles(ctx.client, repoId, ctx.repoType, commit, options.signal);
       if (!options.dryRun) await writeTreeCache(treeFolder, commit, files);
     } catch (e) {
-      if (e instanceof AbortedError || !isFallbackError(e)) throw await explainRepoError(e, ctx, repoId);
+      if (!isCacheFallbackError(e)) throw await explainRepoError(e, ctx, repoId);
       hubError = e;
     }
   }
@@ -163,24 +126,28 @@ async function snapshotWith(ctx: DownloadContext, options: SnapshotDownloadOptio
   const total = selected.reduce((s, f) => s + treeSize(byPath.get(f) as TreeFile), 0);
   options.onProgress?.({ type: "plan", files: selected.length, bytes: total, cached: 0 });
   // A gated repo often answers the listing and refuses the files: explain that error like the others.
-  await pool(selected, options.maxWorkers ?? 8, options.signal, async (filename, signal) => {
-    const f = byPath.get(filename) as TreeFile;
-    const task: FileTask = {
-      ctx,
-      repoId,
-      revision: commit as string,
-      filename,
-      localDir,
-      force: options.forceDownload ?? false,
-      signal,
-      onProgress: options.onProgress,
-      lockTimeoutMs: options.lockTimeoutMs,
-      known: { etag: treeEtag(f), size: treeSize(f) },
-      retryDelayMs: (options as { retryDelayMs?: number }).retryDelayMs,
-      transfer: transferOptions(options),
-    };
-    await (localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));
-  }).catch(async (e: unknown) => {
+  await pool(
+    selected,
+    options.maxWorkers ?? 8,
+    async (filename, signal) => {
+      const f = byPath.get(filename) as TreeFile;
+      const task: FileTask = {
+        ctx,
+        repoId,
+        revision: commit as string,
+        filename,
+        localDir,
+        force: options.forceDownload ?? false,
+        signal,
+        onProgress: options.onProgress,
+        lockTimeoutMs: options.lockTimeoutMs,
+        known: { etag: treeEtag(f), size: treeSize(f) },
+        transfer: transferOptions(options),
+      };
+      await (localDir !== undefined ? downloadToLocalDir(task) : downloadToCache(task));
+    },
+    options.signal,
+  ).catch(async (e: unknown) => {
     throw await explainRepoError(e, ctx, repoId);
   });
   return { path: await resultPath(ctx, repoId, localDir, commit), commit, files: selected };
@@ -222,7 +189,13 @@ async function offlineSnapshot(
   const remedy = ctx.config.offline
     ? `unset HF_HUB_OFFLINE (or drop --offline), then: ${fetch}`
     : `check your connection, then: ${fetch}`;
+  // A missing or gated repo and a rejected token are the Hub's answer, not "could not be reached":
+  // they surface as they are when the cache cannot stand in (Python's last `elif`).
+  const hubAnswer = async () =>
+    isRaisedAsIs(hubError) ? explainRepoError(hubError, ctx, repoId) : undefined;
   if (options.dryRun) {
+    const asIs = await hubAnswer();
+    if (asIs) throw asIs;
     throw new LocalEntryNotFoundError(
       `Dry run cannot be performed as the repository cannot be accessed: ${reason}.`,
       { cause: hubError, remedy },
@@ -237,6 +210,8 @@ async function offlineSnapshot(
     !(await exists(root)) ||
     (options.localDir !== undefined && (await fsp.readdir(root)).length === 0)
   ) {
+    const asIs = await hubAnswer();
+    if (asIs) throw asIs;
     throw new LocalEntryNotFoundError(
       `No cached snapshot of ${ctx.repoType} ${repoId} for revision '${revision}' on the local disk, and ${reason}.`,
       { cause: hubError, remedy },

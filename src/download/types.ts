@@ -1,6 +1,7 @@
 import type { RepoType } from "../common/repo.js";
 import type { HubConfig } from "../config/index.js";
 import type { HubClient } from "../http/hub-client.js";
+import type { RetryPolicy } from "../http/retry-policy.js";
 
 /**
  * Progress events from downloadFile / snapshotDownload. The core never prints: the CLI turns these
@@ -45,22 +46,33 @@ export interface CommonDownloadOptions {
   onProgress?: ((event: DownloadEvent) => void) | undefined;
   /** How long to wait for another process holding a file's lock (default 10 min). */
   lockTimeoutMs?: number | undefined;
+  /**
+   * @internal Overrides of the one retry policy (`DEFAULT_RETRY_POLICY`), for the requests of the
+   * client made for this call and for the attempts at a blob's body alike. Tests shorten the
+   * backoff with `{ baseDelayMs: 10 }`.
+   */
+  retry?: Partial<RetryPolicy> | undefined;
+  /**
+   * @internal Size from which one stream is received straight into a BlobWriter (default 16 MiB).
+   * Tests send every file one way or the other with 0 or `Infinity`.
+   */
+  directMinBytes?: number | undefined;
+  /** @internal Size from which `connections` > 1 fetches parallel ranges (default 64 MiB). */
+  rangedMinBytes?: number | undefined;
 }
 
 export interface DownloadFileOptions extends CommonDownloadOptions {
   /** Path in the repo, `/`-separated. */
   filename: string;
-  /**
-   * Connections for one big file (>= 64 MiB): it is fetched as up to 4 parallel ranges, never more
-   * than this (default 8; 1 = one stream).
-   */
-  maxWorkers?: number | undefined;
 }
 
 export interface SnapshotDownloadOptions extends CommonDownloadOptions {
   include?: string | string[] | undefined;
   exclude?: string | string[] | undefined;
-  /** Files downloaded at once (default 8). */
+  /**
+   * Files downloaded at once (default 8), as Python's `snapshot_download(max_workers=8)`. One file
+   * has no such knob (Python's `hf_hub_download` has none); its parallel ranges are `connections`.
+   */
   maxWorkers?: number | undefined;
   /** List what would be downloaded, download nothing. */
   dryRun?: boolean | undefined;

@@ -208,6 +208,17 @@ export function nextDelay(
     const code = errorCode(outcome.error);
     if (code === undefined || !policy.errorCodes.includes(code)) return undefined;
   }
-  // 1, 2, 4, 8, 8 s with the defaults (Python: sleep_time = min(max_wait_time, sleep_time * 2)).
+  return backoffDelay(attempt, policy);
+}
+
+/**
+ * The backoff before retry number `attempt` (1 = the first retry): `baseDelayMs` doubled each
+ * time, at most `maxDelayMs`; 1, 2, 4, 8, 8 s with the defaults (Python:
+ * `sleep_time = min(max_wait_time, sleep_time * 2)`). `nextDelay` uses it for requests, and a
+ * download uses it between attempts at a blob's body, so both back off alike.
+ *
+ * @example backoffDelay(4, DEFAULT_RETRY_POLICY) // 8000
+ */
+export function backoffDelay(attempt: number, policy: Readonly<RetryPolicy> = DEFAULT_RETRY_POLICY): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
 }

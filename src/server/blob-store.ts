@@ -18,6 +18,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import { createContentHash } from "../common/hashes.js";
 
 export interface StoredBlob {
   sha256: string;
@@ -44,7 +45,7 @@ export function generator(seed: string): (n: number) => Buffer {
 class Writer {
   private readonly fd: number;
   private readonly tmp: string;
-  private readonly sha256: Hash = createHash("sha256");
+  private readonly sha256: Hash;
   private readonly sha1: Hash;
   private written = 0;
 
@@ -54,7 +55,8 @@ class Writer {
   ) {
     this.tmp = join(dir, `.tmp-${process.pid}-${++tmpCounter}`);
     this.fd = openSync(this.tmp, "w");
-    this.sha1 = createHash("sha1").update(`blob ${size}\0`);
+    this.sha256 = createContentHash("sha256", size) as Hash;
+    this.sha1 = createContentHash("git-sha1", size) as Hash;
   }
 
   write(chunk: Buffer): void {

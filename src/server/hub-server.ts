@@ -170,7 +170,11 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
       `Root=1-${Math.floor(entry.time / 1000).toString(16)}-${(++requestCounter).toString(16).padStart(8, "0")}${randomBytes(8).toString("hex")}`,
     );
     res.on("close", () => options.onRequest?.(entry));
-    route(kind, req, res).catch((e: unknown) => {
+    const answer = async () => {
+      if (await options.intercept?.(req, res, entry)) return;
+      await route(kind, req, res);
+    };
+    answer().catch((e: unknown) => {
       if (!res.headersSent) sendError(res, 500, `hubkit serve: internal error: ${(e as Error).message}`);
       else res.destroy();
     });

@@ -2,6 +2,7 @@
  * The shapes the local Hub server is seeded with (the `hub.json` format, also accepted as an object
  * by `createHubServer({ fixture })`) and the shapes it reports (request log, faults).
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RepoType } from "../common/repo.js";
 
 export type TokenRole = "read" | "write" | "fineGrained";
@@ -142,4 +143,15 @@ export interface HubServerOptions {
    * @internal
    */
   clock?: Clock;
+  /**
+   * Sees every request first, once it is in the log (the CDN's too; `entry.server` says which):
+   * returns true when it answered the request itself, false to let the routes answer (it may rewrite
+   * `req.url` before). For tests that need an answer no fault gives: other bytes, a status, a
+   * listing the fixture cannot hold.
+   */
+  intercept?: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: RequestLogEntry,
+  ) => boolean | Promise<boolean>;
 }

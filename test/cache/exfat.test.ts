@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireLock } from "../../src/cache/lock.js";
 import { readConfig } from "../../src/config/index.js";
 import { snapshotDownload } from "../../src/download/snapshot-download.js";
-import { type MiniHub, startMiniHub } from "../download/mini-hub.js";
+import { type ScriptedHub, startScriptedHub } from "../helpers/scripted-hub.js";
 
 /**
  * A real file system without symlinks or hard links: an exFAT image mounted through FUSE
@@ -16,12 +16,12 @@ import { type MiniHub, startMiniHub } from "../download/mini-hub.js";
 const tools = ["/usr/sbin/mkfs.exfat", "/usr/sbin/mount.exfat-fuse", "/usr/sbin/losetup"];
 const canMount = process.getuid?.() === 0 && existsSync("/dev/fuse") && tools.every((t) => existsSync(t));
 
-const C1 = "e".repeat(40);
+let C1: string;
 const big = Buffer.alloc(2 * 1024 * 1024 + 3, 9);
 let work: string;
 let mnt: string;
 let loop: string | undefined;
-let hub: MiniHub;
+let hub: ScriptedHub;
 
 describe.runIf(canMount)("on exFAT (no symlinks, no hard links)", () => {
   beforeAll(async () => {
@@ -34,15 +34,11 @@ describe.runIf(canMount)("on exFAT (no symlinks, no hard links)", () => {
     execFileSync(tools[0] as string, [img], { stdio: "ignore" });
     loop = execFileSync(tools[2] as string, ["-f", "--show", img], { encoding: "utf8" }).trim();
     execFileSync(tools[1] as string, [loop, mnt], { stdio: "ignore" });
-    hub = await startMiniHub([
-      {
-        id: "acme/usb",
-        commits: {
-          [C1]: { "config.json": { content: Buffer.from("{}") }, "w.bin": { content: big, lfs: true } },
-        },
-        refs: { main: C1 },
-      },
-    ]);
+    hub = await startScriptedHub();
+    [C1] = hub.addRepo({
+      id: "acme/usb",
+      commits: [{ "config.json": { content: Buffer.from("{}") }, "w.bin": { content: big, lfs: true } }],
+    }) as [string];
   });
   afterAll(async () => {
     await hub?.close();

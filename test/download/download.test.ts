@@ -3,15 +3,19 @@ import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { gitBlobSha1 } from "../../src/common/hashes.js";
+import { gitBlobSha1, sha256Hex as sha256 } from "../../src/common/hashes.js";
 import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { snapshotDownload } from "../../src/download/snapshot-download.js";
 import { treeCacheJson } from "../../src/download/tree.js";
-import { type MiniHub, sha256, startMiniHub } from "./mini-hub.js";
+import type { DownloadFileOptions } from "../../src/download/types.js";
+import { type ScriptedHub, startScriptedHub } from "../helpers/scripted-hub.js";
 
-const C1 = "a".repeat(40);
-const C2 = "b".repeat(40);
+/** The commits of acme/tiny: C1 (main) with `files`, C2 (tag v1.0, refs/pr/1) with config.json only. */
+let C1: string;
+let C2: string;
+/** The commit of the dataset acme/ds. */
+let DS1: string;
 const big = Buffer.alloc(3 * 1024 * 1024 + 17);
 for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 10)) & 255;
 const files = {
@@ -20,33 +24,39 @@ const files = {
   "model.safetensors": { content: big, lfs: true },
   "README.md": { content: Buffer.from("# readme") },
 };
+const TOKEN = "hf_secretsecretsecret";
 
-let hub: MiniHub;
+let hub: ScriptedHub;
 let home: string;
 let config: ReturnType<typeof readConfig>;
-const fast = { retryDelayMs: 10 } as object;
+const fast = { retry: { baseDelayMs: 10 } };
 
 beforeAll(async () => {
-  hub = await startMiniHub([
-    {
-      id: "acme/tiny",
-      commits: { [C1]: files, [C2]: { "config.json": { content: Buffer.from("v1") } } },
-      refs: { main: C1, "v1.0": C2, "refs/pr/1": C2 },
-    },
-    {
-      id: "acme/ds",
-      type: "dataset",
-      commits: { [C1]: { "data.csv": { content: Buffer.from("a,b\n") } } },
-      refs: { main: C1 },
-    },
-    {
-      id: "evil/repo",
-      commits: {
-        [C1]: { "../x": { content: Buffer.from("pwn") }, "ok.txt": { content: Buffer.from("ok") } },
+  hub = await startScriptedHub({
+    users: [{ name: "alice", tokens: [{ name: "t", token: TOKEN, role: "read" }] }],
+  });
+  [C1, C2] = hub.addRepo({
+    id: "acme/tiny",
+    commits: [
+      files,
+      {
+        "config.json": { content: Buffer.from("v1") },
+        "sub/dir/file.txt": null,
+        "model.safetensors": null,
+        "README.md": null,
       },
-      refs: { main: C1 },
-    },
-  ]);
+    ],
+    branches: { main: 0 },
+    tags: { "v1.0": 1 },
+    pullRequests: { "1": 1 },
+  }) as [string, string];
+  [DS1] = hub.addRepo({
+    id: "acme/ds",
+    type: "dataset",
+    commits: [{ "data.csv": { content: Buffer.from("a,b\n") } }],
+  }) as [string];
+  // The fixture refuses a hostile path, so the test's hook lists it (see "a hostile file name").
+  hub.addRepo({ id: "evil/repo", commits: [{ "ok.txt": { content: Buffer.from("ok") } }] });
 });
 afterAll(async () => hub.close());
 beforeEach(async () => {
@@ -59,7 +69,7 @@ afterEach(async () => fsp.rm(home, { recursive: true, force: true }));
 
 const repoDir = () => join(home, "hub", "models--acme--tiny");
 /** downloadFile of the LFS file, without a token, with the current `config`. */
-const getModel = (extra: object = {}) =>
+const getModel = (extra: Partial<DownloadFileOptions> = {}) =>
   downloadFile({ repoId: "acme/tiny", filename: "model.safetensors", config, token: false, ...extra });
 
 describe("downloadFile into the cache", () => {
@@ -80,7 +90,7 @@ describe("downloadFile into the cache", () => {
       repoId: "acme/tiny",
       filename: "model.safetensors",
       config,
-      token: "hf_secretsecretsecret",
+      token: TOKEN,
     });
     expect(await fsp.readlink(p)).toBe(`../../blobs/${sha256(big)}`);
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
@@ -88,7 +98,7 @@ describe("downloadFile into the cache", () => {
     expect(cdn.length).toBe(1);
     expect(cdn[0]?.headers.authorization).toBeUndefined();
     const head = hub.requests.find((r) => r.method === "HEAD");
-    expect(head?.headers.authorization).toBe("Bearer hf_secretsecretsecret");
+    expect(head?.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   it("costs one HEAD when cached (branch) and zero requests for a pinned commit", async () => {
@@ -146,7 +156,7 @@ describe("downloadFile into the cache", () => {
   });
 
   it("repo not found hints --repo-type dataset when the id is a dataset", async () => {
-    hub.repos.push({ id: "acme/dsonly", type: "dataset", commits: { [C1]: {} }, refs: { main: C1 } });
+    hub.addRepo({ id: "acme/dsonly", type: "dataset", commits: [{}] });
     await expect(
       downloadFile({ repoId: "acme/dsonly", filename: "x", config, token: false }),
     ).rejects.toMatchObject({
@@ -324,7 +334,7 @@ describe.each([
 describe("parallel ranged download (big files)", () => {
   const blob = () => join(repoDir(), "blobs", sha256(big));
   // 3 MiB counts as "big" here; 4 ranges of ~786 KiB.
-  const ranged = { rangedMinBytes: 1 << 20, connections: 4, retryDelayMs: 10 } as object;
+  const ranged = { rangedMinBytes: 1 << 20, connections: 4, retry: { baseDelayMs: 10 } };
   const cdnRanges = () =>
     hub.requests.filter((r) => r.host === "cdn").map((r) => String(r.headers.range ?? ""));
   const partStarts = () => {
@@ -349,7 +359,7 @@ describe("parallel ranged download (big files)", () => {
       repoId: "acme/tiny",
       filename: "model.safetensors",
       config,
-      token: "hf_secretsecretsecret",
+      token: TOKEN,
       ...ranged,
     });
     expect((await fsp.readFile(p)).equals(big)).toBe(true);
@@ -434,9 +444,13 @@ describe("parallel ranged download (big files)", () => {
 
 describe("snapshotDownload", () => {
   it("downloads every file, writes trees/<commit>.json as Python does, second run makes one request", async () => {
-    hub.pageSize = 2;
+    // Pages of 3 of the listing's 6 entries (4 files, 2 folders): the Link to the next page is followed.
+    hub.hook = (req) => {
+      if (req.url?.includes("/tree/")) req.url += "&limit=3";
+      return false;
+    };
     const r = await snapshotDownload({ repoId: "acme/tiny", config, token: false });
-    hub.pageSize = 1000;
+    hub.hook = undefined;
     expect(r.path).toBe(join(repoDir(), "snapshots", C1));
     expect((await fsp.readFile(join(r.path, "model.safetensors"))).equals(big)).toBe(true);
     expect(hub.requests.filter((r) => r.path.includes("/tree/")).length).toBe(2);
@@ -485,13 +499,55 @@ describe("snapshotDownload", () => {
     );
   });
 
+  it("a refusal (repo not found, gated, 401) lets the cache answer, as Python; with nothing cached it surfaces as is", async () => {
+    await snapshotDownload({ repoId: "acme/tiny", include: "*.json", config, token: false });
+    for (const [status, code] of [
+      [404, "RepoNotFound"],
+      [403, "GatedRepo"],
+      [401, undefined],
+    ] as const) {
+      hub.hook = (_req, res, info) => {
+        if (info.host !== "hub") return false;
+        res.writeHead(status, code ? { "x-error-code": code, "x-error-message": code } : {}).end();
+        return true;
+      };
+      const snap = await snapshotDownload({ repoId: "acme/tiny", include: "*.json", config, token: false });
+      expect(snap.path).toBe(join(repoDir(), "snapshots", C1));
+      const file = await downloadFile({ repoId: "acme/tiny", filename: "config.json", config, token: false });
+      expect(file).toBe(join(repoDir(), "snapshots", C1, "config.json"));
+    }
+    hub.hook = (_req, res, info) => {
+      if (info.host !== "hub") return false;
+      res.writeHead(404, { "x-error-code": "RepoNotFound", "x-error-message": "nope" }).end();
+      return true;
+    };
+    await expect(
+      downloadFile({ repoId: "acme/tiny", filename: "README.md", config, token: false }),
+    ).rejects.toMatchObject({ code: "HF_REPO_NOT_FOUND" });
+    await expect(
+      snapshotDownload({ repoId: "acme/tiny", config, token: false, cacheDir: join(home, "empty") }),
+    ).rejects.toMatchObject({ code: "HF_REPO_NOT_FOUND" });
+  });
+
   it("datasets go under datasets--org--name", async () => {
     const r = await snapshotDownload({ repoId: "acme/ds", repoType: "dataset", config, token: false });
-    expect(r.path).toBe(join(home, "hub", "datasets--acme--ds", "snapshots", C1));
+    expect(r.path).toBe(join(home, "hub", "datasets--acme--ds", "snapshots", DS1));
     expect(await fsp.readFile(join(r.path, "data.csv"), "utf8")).toBe("a,b\n");
   });
 
   it("a hostile file name (../x) is refused before anything is written", async () => {
+    hub.hook = (req, res) => {
+      if (!req.url?.startsWith("/api/models/evil/repo/tree/")) return false;
+      const file = (path: string, content: string) => ({
+        type: "file",
+        path,
+        size: content.length,
+        oid: gitBlobSha1(Buffer.from(content)),
+      });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify([file("../x", "pwn"), file("ok.txt", "ok")]));
+      return true;
+    };
     await expect(snapshotDownload({ repoId: "evil/repo", config, token: false })).rejects.toMatchObject({
       code: "HF_UNSAFE_PATH",
     });

@@ -7,14 +7,14 @@ import { scanCache } from "../../src/cache/scan.js";
 import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { snapshotDownload } from "../../src/download/snapshot-download.js";
-import { type MiniHub, startMiniHub } from "./mini-hub.js";
+import { type ScriptedHub, startScriptedHub } from "../helpers/scripted-hub.js";
 
 /**
  * Python's no-symlink cache (HF_HUB_DISABLE_SYMLINKS, or a file system without symlinks):
  * `snapshots/<commit>/` holds the files themselves, a new blob is moved there (blobs/ stays
  * empty), a blob already in blobs/ is copied.
  */
-const C1 = "c".repeat(40);
+let C1: string;
 const big = Buffer.alloc(3 * 1024 * 1024 + 5);
 for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 12)) & 255;
 const files = {
@@ -23,14 +23,15 @@ const files = {
   "model.safetensors": { content: big, lfs: true },
 };
 
-let hub: MiniHub;
+let hub: ScriptedHub;
 let home: string;
 const repoDir = () => join(home, "hub", "models--acme--flat");
 const env = (extra: Record<string, string> = {}) =>
   readConfig({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_DISABLE_SYMLINKS: "1", ...extra });
 
 beforeAll(async () => {
-  hub = await startMiniHub([{ id: "acme/flat", commits: { [C1]: files }, refs: { main: C1 } }]);
+  hub = await startScriptedHub();
+  [C1] = hub.addRepo({ id: "acme/flat", commits: [files] }) as [string];
 });
 afterAll(async () => hub.close());
 beforeEach(async () => {

@@ -7,30 +7,27 @@ import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { snapshotDownload } from "../../src/download/snapshot-download.js";
 import { NotWritableError } from "../../src/errors.js";
-import { type MiniHub, startMiniHub } from "./mini-hub.js";
+import { type ScriptedHub, startScriptedHub } from "../helpers/scripted-hub.js";
 
 /**
  * A cache that cannot be written (baked into an image, a read-only mount): what is cached is served,
  * online or offline; anything else fails with HF_NOT_WRITABLE naming the folder. As root the cache
  * is a tmpfs remounted read-only (root ignores permissions); otherwise a folder without write access.
  */
-const C1 = "f".repeat(40);
 const asRoot = process.getuid?.() === 0;
-let hub: MiniHub;
+let hub: ScriptedHub;
 let work: string;
 let cacheDir: string;
 const config = (extra: Record<string, string> = {}) =>
   readConfig({ HF_HOME: join(work, "home"), HF_HUB_CACHE: cacheDir, HF_ENDPOINT: hub.url, ...extra });
 
 beforeAll(async () => {
-  hub = await startMiniHub([
-    {
-      id: "acme/ro",
-      commits: { [C1]: { "a.json": { content: Buffer.from("{}") }, "b.txt": { content: Buffer.from("b") } } },
-      refs: { main: C1 },
-    },
-    { id: "acme/other", commits: { [C1]: { "c.txt": { content: Buffer.from("c") } } }, refs: { main: C1 } },
-  ]);
+  hub = await startScriptedHub();
+  hub.addRepo({
+    id: "acme/ro",
+    commits: [{ "a.json": { content: Buffer.from("{}") }, "b.txt": { content: Buffer.from("b") } }],
+  });
+  hub.addRepo({ id: "acme/other", commits: [{ "c.txt": { content: Buffer.from("c") } }] });
   work = await fsp.mkdtemp(join(tmpdir(), "hubkit-ro-"));
   cacheDir = join(work, "cache");
   await fsp.mkdir(cacheDir);

@@ -7,8 +7,8 @@ import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { snapshotDownload } from "../../src/download/snapshot-download.js";
 import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
-import { privateCli } from "../download/private-cli.js";
 import { runProcess } from "../helpers/cli.js";
+import { privateCli } from "./private-cli.js";
 
 /** Downloads against the local Hub (`createHubServer`, demo fixture), the library and the CLI. */
 let hub: HubServer;
@@ -18,7 +18,7 @@ const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const cfg = (extra: Record<string, string> = {}) =>
   readConfig({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_DOWNLOAD_TIMEOUT: "2", ...extra });
 const model = () => join(home, "hub", "models--acme--tiny-model");
-const fast = { retryDelayMs: 20 } as object;
+const fast = { retry: { baseDelayMs: 20 } };
 
 beforeAll(async () => {
   hub = await createHubServer({ demo: true });
@@ -127,8 +127,16 @@ describe("downloads from the local Hub", () => {
       HF_TOKEN: DEMO_TOKENS.alice,
     });
     expect(r1.code).toBe(0);
+    // In alice's cache the refused HEAD falls back to the cached file, as Python's hf_hub_download
+    // does for every HfHubHTTPError (gated included); with his own cache bob gets the Hub's answer.
+    const shared = await hf(["download", "meta-llama/Llama-3.2-1B", "config.json"], {
+      HF_TOKEN: DEMO_TOKENS.bob,
+    });
+    expect(shared.code).toBe(0);
+    expect(shared.stdout).toBe(r1.stdout);
     const r2 = await hf(["download", "meta-llama/Llama-3.2-1B", "config.json"], {
       HF_TOKEN: DEMO_TOKENS.bob,
+      HF_HOME: join(home, "bob"),
     });
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(

@@ -4,27 +4,29 @@ import { promises as fsp } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MiniHub, sha256, startMiniHub } from "../download/mini-hub.js";
-import { privateCli } from "../download/private-cli.js";
+import { sha256Hex as sha256 } from "../../src/common/hashes.js";
 import { runProcess } from "../helpers/cli.js";
+import { type ScriptedHub, startScriptedHub } from "../helpers/scripted-hub.js";
+import { privateCli } from "./private-cli.js";
 
 /**
  * Several real processes against one cache: the lock, the resumable partial and the atomic rename
  * must hold up to concurrency and to kill -9 at any point.
  */
-const C1 = "f".repeat(40);
+let C1: string;
 const BIG = Buffer.alloc(16 * 1024 * 1024);
 for (let i = 0; i < BIG.length; i += 4) BIG.writeUInt32LE((i * 2654435761) >>> 0, i);
 const many: Record<string, { content: Buffer; lfs?: boolean }> = { "big.bin": { content: BIG, lfs: true } };
 for (let i = 0; i < 30; i++) many[`f/${i}.txt`] = { content: Buffer.from(`file ${i}\n`.repeat(i + 1)) };
 
-let hub: MiniHub;
+let hub: ScriptedHub;
 let cli: string;
 let throttle = false;
 
 beforeAll(async () => {
   cli = await privateCli();
-  hub = await startMiniHub([{ id: "acme/many", commits: { [C1]: many }, refs: { main: C1 } }]);
+  hub = await startScriptedHub();
+  [C1] = hub.addRepo({ id: "acme/many", commits: [many] }) as [string];
   // A slow CDN (about 32 MB/s) so that a kill lands mid-body; honours Range like the real one.
   hub.hook = (req, res, info) => {
     if (!throttle || info.host !== "cdn") return false;
@@ -48,6 +50,14 @@ beforeAll(async () => {
   };
 }, 60_000);
 afterAll(async () => hub.close());
+
+/** Whether a partial file with bytes in it is in `blobs`. */
+async function partialBytes(blobs: string): Promise<boolean> {
+  for (const f of await fsp.readdir(blobs).catch(() => [] as string[]))
+    if (f.endsWith(".incomplete") && (await fsp.stat(join(blobs, f)).catch(() => undefined))?.size)
+      return true;
+  return false;
+}
 
 function env(home: string) {
   return { HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_DISABLE_PROGRESS_BARS: "1" };
@@ -93,8 +103,13 @@ describe("many processes, one cache", () => {
           env: { PATH: process.env.PATH, ...env(home) },
           stdio: "ignore",
         });
-        const exited = new Promise((r) => child.once("exit", r));
+        let gone = false;
+        const exited = new Promise((r) => child.once("exit", r)).then(() => (gone = true));
         await new Promise((r) => setTimeout(r, 80 + Math.random() * 300));
+        // On a busy machine the child may still be starting: kill it once its first bytes are on disk.
+        const blobs = join(home, "hub", "models--acme--many", "blobs");
+        for (let w = 0; w < 500 && !gone && !(await partialBytes(blobs)); w++)
+          await new Promise((r) => setTimeout(r, 20));
         child.kill("SIGKILL");
         // Listen before killing: a child that already finished must not leave this waiting forever.
         await exited;
@@ -203,8 +218,14 @@ describe("many processes against the local Hub (createHubServer)", () => {
           env: { PATH: process.env.PATH, ...e },
           stdio: "ignore",
         });
-        const exited = new Promise((r) => child.once("exit", r));
+        let gone = false;
+        const exited = new Promise((r) => child.once("exit", r)).then(() => (gone = true));
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        // On a busy machine the child may still be starting: kill it once its first bytes are on
+        // disk, so that the re-run below has a partial file to resume.
+        const blobs = join(home, "hub", "models--acme--crashy", "blobs");
+        for (let w = 0; w < 500 && !gone && !(await partialBytes(blobs)); w++)
+          await new Promise((r) => setTimeout(r, 20));
         child.kill("SIGKILL");
         await exited;
         // never a corrupt file: the pointer is either absent or points at verified bytes

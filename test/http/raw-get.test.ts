@@ -116,8 +116,8 @@ describe("rawGet + BlobWriter", () => {
       res.writeHead(200, { "content-length": String(small.length) });
       res.end(small);
     };
-    for (const kind of ["git-sha1", "unknown"] as const) {
-      const file = join(dir, kind);
+    for (const kind of ["git-sha1", undefined] as const) {
+      const file = join(dir, kind ?? "none");
       const w = new BlobWriter({ kind, size: small.length, path: file });
       const res = await rawGet(req(), w);
       const fh = await fsp.open(file, "w");
@@ -126,7 +126,7 @@ describe("rawGet + BlobWriter", () => {
       const digest = await w.finish();
       await fh.close();
       const expected =
-        kind === "unknown"
+        kind === undefined
           ? undefined
           : createHash("sha1").update(`blob ${small.length}\0`).update(small).digest("hex");
       expect(digest).toBe(expected);
@@ -179,7 +179,7 @@ describe("rawGet + BlobWriter", () => {
     ];
     for (const a of answers) {
       handler = a;
-      const w = new BlobWriter({ kind: "unknown", size: undefined, path: join(dir, "x") });
+      const w = new BlobWriter({ kind: undefined, size: undefined, path: join(dir, "x") });
       expect(await rawGet(req(), w)).toBeUndefined();
     }
   });
@@ -204,7 +204,7 @@ describe("rawGet + BlobWriter", () => {
     const r = req("/f", { bodyTimeoutMs: 300 });
     await expect(receiveTo(join(dir, "f"), r)).rejects.toMatchObject({ code: "UND_ERR_BODY_TIMEOUT" });
     handler = () => undefined;
-    const w = new BlobWriter({ kind: "unknown", size: undefined, path: join(dir, "g") });
+    const w = new BlobWriter({ kind: undefined, size: undefined, path: join(dir, "g") });
     await expect(rawGet(req("/f", { headersTimeoutMs: 300 }), w)).rejects.toMatchObject({
       code: "UND_ERR_HEADERS_TIMEOUT",
     });
@@ -235,7 +235,7 @@ describe("HubClient.receive", () => {
   it("never carries the token: it declines the endpoint's own origin when a token is set", async () => {
     const config = readConfig({ HF_ENDPOINT: base });
     const client = createHubClient({ config, token: "hf_secretsecretsecretsecret" });
-    const w = new BlobWriter({ kind: "unknown", size: undefined, path: join(dir, "x") });
+    const w = new BlobWriter({ kind: undefined, size: undefined, path: join(dir, "x") });
     expect(await client.receive({ url: `${base}/f` }, w)).toBeUndefined();
     expect(seen).toEqual([]);
     // another origin than the endpoint's (a CDN): used, without Authorization
@@ -251,7 +251,7 @@ describe("HubClient.receive", () => {
   });
 
   it("declines when a proxy is configured, and refuses in offline mode", async () => {
-    const w = new BlobWriter({ kind: "unknown", size: undefined, path: join(dir, "x") });
+    const w = new BlobWriter({ kind: undefined, size: undefined, path: join(dir, "x") });
     const proxied = createHubClient({
       config: readConfig({ HF_ENDPOINT: base, HTTPS_PROXY: "http://127.0.0.1:9" }),
     });
@@ -262,7 +262,7 @@ describe("HubClient.receive", () => {
   });
 
   it("maps transport failures to HfErrors naming the host", async () => {
-    const w = new BlobWriter({ kind: "unknown", size: undefined, path: join(dir, "x") });
+    const w = new BlobWriter({ kind: undefined, size: undefined, path: join(dir, "x") });
     const client = createHubClient({ config: readConfig({ HF_ENDPOINT: base }) });
     const closed = await new Promise<number>((r) => {
       const s = net.createServer().listen(0, "127.0.0.1", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  backoffDelay,
   DEFAULT_RETRY_POLICY,
   errorCode,
   nextDelay,
@@ -110,5 +111,16 @@ describe("errorCode", () => {
     expect(errorCode(new Error("x", { cause: { code: "EPIPE" } }))).toBe("EPIPE");
     expect(errorCode(new AggregateError([{ code: "ECONNREFUSED" }]))).toBe("ECONNREFUSED");
     expect(errorCode(new Error("plain"))).toBeUndefined();
+  });
+});
+
+describe("backoffDelay (shared by request retries and a blob body's resumes)", () => {
+  it("doubles from baseDelayMs up to maxDelayMs, as nextDelay does for a retried status", () => {
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n))).toEqual([1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n))).toEqual(
+      [1, 2, 3, 4, 5].map((n) => nextDelay(n, { status: 503 })),
+    );
+    const fast = resolveRetryPolicy({ baseDelayMs: 10 });
+    expect([1, 2, 5, 12].map((n) => backoffDelay(n, fast))).toEqual([10, 20, 160, 8000]);
   });
 });

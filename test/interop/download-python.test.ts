@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { snapshotDownload } from "../../src/download/snapshot-download.js";
-import { type MiniHub, startMiniHub } from "../download/mini-hub.js";
 import { PYTHON_BIN, runProcess } from "../helpers/cli.js";
+import { type ScriptedHub, startScriptedHub } from "../helpers/scripted-hub.js";
 
 /**
  * The cache is the contract: a cache (or local dir) filled by hubkit is used by the real Python
@@ -14,8 +14,8 @@ import { PYTHON_BIN, runProcess } from "../helpers/cli.js";
  * requests.
  */
 const PY = join(PYTHON_BIN, "python");
-const C1 = "d".repeat(40);
-let hub: MiniHub;
+let C1: string;
+let hub: ScriptedHub;
 let home: string;
 
 const files = {
@@ -26,7 +26,8 @@ const files = {
 };
 
 beforeAll(async () => {
-  hub = await startMiniHub([{ id: "acme/tiny", commits: { [C1]: files }, refs: { main: C1 } }]);
+  hub = await startScriptedHub();
+  [C1] = hub.addRepo({ id: "acme/tiny", commits: [files] }) as [string];
 });
 afterAll(async () => hub.close());
 beforeEach(async () => {

@@ -285,7 +285,8 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
     }
     if (plan.single !== undefined) {
       const { downloadFile } = await import("../../download/download-file.js");
-      path = await downloadFile({ ...common, filename: plan.single, maxWorkers: o.maxWorkers });
+      // --max-workers is for snapshots only, as in Python's `hf download` (hf_hub_download has none).
+      path = await downloadFile({ ...common, filename: plan.single });
     } else {
       const { snapshotDownload } = await import("../../download/snapshot-download.js");
       const r = await snapshotDownload({

@@ -5,27 +5,25 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planDownload } from "../../src/cli/commands/download.js";
 import { runCli } from "../../src/cli/run-cli.js";
-import { type MiniHub, startMiniHub } from "./mini-hub.js";
+import { type ScriptedHub, startScriptedHub } from "../helpers/scripted-hub.js";
 
-const C1 = "c".repeat(40);
-let hub: MiniHub;
+let C1: string;
+let hub: ScriptedHub;
 let home: string;
 
 beforeAll(async () => {
-  hub = await startMiniHub([
-    {
-      id: "acme/tiny",
-      commits: {
-        [C1]: {
-          "config.json": { content: Buffer.from("{}") },
-          "a.txt": { content: Buffer.from("a") },
-          "sub/b.txt": { content: Buffer.from("b") },
-          "w.bin": { content: Buffer.alloc(5000, 1), lfs: true },
-        },
+  hub = await startScriptedHub();
+  [C1] = hub.addRepo({
+    id: "acme/tiny",
+    commits: [
+      {
+        "config.json": { content: Buffer.from("{}") },
+        "a.txt": { content: Buffer.from("a") },
+        "sub/b.txt": { content: Buffer.from("b") },
+        "w.bin": { content: Buffer.alloc(5000, 1), lfs: true },
       },
-      refs: { main: C1 },
-    },
-  ]);
+    ],
+  }) as [string];
   home = await fsp.mkdtemp(join(tmpdir(), "hubkit-dlcli-"));
 });
 afterAll(async () => {
