@@ -76,7 +76,7 @@ function head(url, agent) {
 const sizeMiB = arg("size-mib", 512);
 const runs = arg("runs", 3);
 const heads = arg("heads", 2000);
-const { createHubServer } = await import(join(root, "dist", "index.js"));
+const { createHubServer } = await import(join(root, "dist", "server.js"));
 
 const startups = [];
 for (let i = 0; i < runs; i++) startups.push(await serveStartup());

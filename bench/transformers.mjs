@@ -21,7 +21,7 @@ const WEIGHTS_MB = Number(process.env.BENCH_WEIGHTS_MB ?? 64);
 const RUNNER = join(root, "test", "transformers-js", "runner.mjs");
 const MODEL = "bench/embed";
 
-const { createHubServer } = await import(join(root, "dist", "index.js"));
+const { createHubServer } = await import(join(root, "dist", "server.js"));
 const { embeddingModel } = await import(join(root, "test", "transformers-js", "make-onnx.mjs"));
 
 // The demo model's config and tokenizer (fetched from an in-process demo Hub), with ONNX weights

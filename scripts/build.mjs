@@ -28,6 +28,8 @@ await build({
     // `hubkit/transformers` (package.json exports): shares its chunks with index.js, so both
     // entries see one token memo and one set of dispatchers.
     transformers: "src/adapters/transformers/index.ts",
+    // `hubkit/server`: the local Hub, for tests and demos; the main entry is the client.
+    server: "src/server/index.ts",
   },
   outdir: outRel,
   chunkNames: "chunks/[name]-[hash]",
@@ -103,5 +105,5 @@ try {
 renameSync(out, dist);
 rmSync(old, { recursive: true, force: true });
 console.log(
-  "build: dist/hf.cjs (bin), dist/cli.js, dist/cli-runner.js, dist/huggingface-cli.js, dist/index.js, dist/transformers.js, dist/types/",
+  "build: dist/hf.cjs (bin), dist/cli.js, dist/cli-runner.js, dist/huggingface-cli.js, dist/index.js, dist/transformers.js, dist/server.js, dist/types/",
 );

@@ -1,6 +1,8 @@
 /**
- * hubkit's public library API. This file is the only entry library users import; it never pulls in
- * the CLI.
+ * hubkit's public library API: the only entry library users import (`hubkit`); it never pulls in the
+ * CLI. The list is explicit, and what it names is what is kept stable; everything else in src/ is
+ * private and free to change. The local Hub server is `hubkit/server`, the transformers.js adapter
+ * `hubkit/transformers`.
  */
 
 export {
@@ -21,15 +23,6 @@ export {
 export { type LoginOptions, type LoginResult, loginWithToken, logout } from "./auth/login.js";
 export { OAuthError } from "./auth/oauth-error.js";
 export {
-  chain,
-  fromArgument,
-  fromEnv,
-  fromTokenFile,
-  ProviderMiss,
-  type TokenProvider,
-} from "./auth/providers.js";
-export {
-  cleanToken,
   clearTokenCache,
   describeTokenSource,
   getToken,
@@ -38,7 +31,6 @@ export {
   resolveToken,
   type TokenResult,
   type TokenSource,
-  tokenChain,
 } from "./auth/resolve-token.js";
 export {
   deleteAllTokens,
@@ -91,26 +83,13 @@ export {
 } from "./cache/verify.js";
 export { maskToken, redactTokens } from "./common/mask-token.js";
 export { isCommitHash, type RepoType } from "./common/repo.js";
+export { defaultConfig } from "./config/default-config.js";
 export { checkEnvFileIgnored, type EnvFileGitStatus, loadEnvFile } from "./config/env-file.js";
-export * from "./config/index.js";
+export { DEFAULT_ENDPOINT, type Env, type HubConfig, readConfig } from "./config/read-config.js";
 export {
   type Check,
   type CheckResult,
   type CheckStatus,
-  checkCache,
-  checkDotEnv,
-  checkEndpoint,
-  checkGitCredential,
-  checkHfOnPath,
-  checkOffline,
-  checkProxy,
-  checkRepoAccess,
-  checkStoredTokens,
-  checkTokenExpiry,
-  checkTokenFileMode,
-  checkTokenLeaks,
-  checkTokenSource,
-  checkTokenValid,
   collectEnvInfo,
   DOCTOR_CHECKS,
   type DoctorCheck,
@@ -129,8 +108,7 @@ export {
   getFileMetadata,
   type HubFileMetadata,
 } from "./download/get-file-metadata.js";
-export { type FileMetadata, normalizeEtag, parseFileMetadata } from "./download/metadata.js";
-export { filterRepoPaths, fnmatch } from "./download/patterns.js";
+export { filterRepoPaths } from "./download/patterns.js";
 export { snapshotDownload } from "./download/snapshot-download.js";
 export type {
   DownloadEvent,
@@ -139,54 +117,51 @@ export type {
   SnapshotDownloadOptions,
   SnapshotResult,
 } from "./download/types.js";
-export { validateRelativeFilename, validateRepoId } from "./download/validators.js";
-export * from "./errors.js";
-export { authorizationFor } from "./http/authorization-for.js";
-export { closeSharedDispatchers, createDispatcher, type DispatcherOptions } from "./http/dispatcher.js";
-export { displayUrl } from "./http/display-url.js";
 export {
-  buildUrl,
+  AbortedError,
+  AuthInvalidError,
+  CacheError,
+  DeviceCodeError,
+  DisabledRepoError,
+  DiskFullError,
+  EntryNotFoundError,
+  ForbiddenError,
+  GatedRepoError,
+  HfConfigError,
+  HfError,
+  type HfErrorCode,
+  type HfErrorOptions,
+  HfUsageError,
+  HttpError,
+  IntegrityError,
+  isHfError,
+  LocalEntryNotFoundError,
+  LockTimeoutError,
+  NetworkError,
+  NotLoggedInError,
+  NotWritableError,
+  OfflineModeError,
+  RateLimitedError,
+  RepoNotFoundError,
+  RevisionNotFoundError,
+  TimeoutError,
+  UnsafePathError,
+} from "./errors.js";
+export { authorizationFor } from "./http/authorization-for.js";
+export { closeSharedDispatchers } from "./http/dispatcher.js";
+export {
   createHubClient,
   type HttpHooks,
   type HttpMethod,
-  HUB_HOSTS,
   type HubClient,
   type HubClientOptions,
   type HubRequest,
   type HubResponse,
-  isSameOrHubHost,
   type RedirectMode,
   type RequestInfo,
   type ResponseInfo,
   type RetryInfo,
 } from "./http/hub-client.js";
-export {
-  describeAuth,
-  type ErrorContext,
-  errorFromResponse,
-  parseRepoFromUrl,
-  raiseForStatus,
-  replaceTokenRemedy,
-  repoNotFoundRemedy,
-  repoWebUrl,
-} from "./http/raise-for-status.js";
-export {
-  DEFAULT_RETRY_POLICY,
-  nextDelay,
-  parseRateLimit,
-  parseRetryAfter,
-  type RateLimitInfo,
-  type RetryPolicy,
-} from "./http/retry-policy.js";
-export { buildUserAgent } from "./http/user-agent.js";
-export {
-  createHubServer,
-  DEMO_TOKENS,
-  type FaultSpec,
-  type HubFixture,
-  type HubServer,
-  type HubServerOptions,
-  type RepoSpec,
-  type RequestLogEntry,
-} from "./server/index.js";
+export { parseRepoFromUrl, raiseForStatus } from "./http/raise-for-status.js";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./http/retry-policy.js";
 export { VERSION } from "./version.js";

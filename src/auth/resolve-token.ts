@@ -32,6 +32,8 @@ export interface ResolveTokenOptions {
   token?: string | boolean | undefined;
   /** Receives one-line warnings (deprecated variable, OAuth refresh failure). Never a token. */
   onWarning?: ((message: string) => void) | undefined;
+  /** Settings (token paths, HF_TOKEN...). Default: `process.env`, read when the call is made. */
+  config?: HubConfig | undefined;
 }
 
 let warnedDeprecated = false;
@@ -102,11 +104,9 @@ function memoKey(config: HubConfig): string {
  * const r = await resolveToken();
  * if (r) console.error(`using the token from ${describeTokenSource(r.source)}`);
  */
-export function resolveToken(
-  options: ResolveTokenOptions = {},
-  config: HubConfig = defaultConfig(),
-): Promise<TokenResult | undefined> {
+export function resolveToken(options: ResolveTokenOptions = {}): Promise<TokenResult | undefined> {
   const { token, onWarning } = options;
+  const config = options.config ?? defaultConfig();
   if (token === false) return Promise.resolve(undefined);
   if (typeof token === "string") {
     const cleaned = cleanToken(token);
@@ -189,9 +189,6 @@ export function describeTokenSource(source: TokenSource): string {
  *
  * @example const token = await getToken(); // HF_TOKEN, ..., else the saved login
  */
-export async function getToken(
-  config: HubConfig = defaultConfig(),
-  options: ResolveTokenOptions = {},
-): Promise<string | undefined> {
-  return (await resolveToken(options, config))?.token;
+export async function getToken(options: ResolveTokenOptions = {}): Promise<string | undefined> {
+  return (await resolveToken(options))?.token;
 }

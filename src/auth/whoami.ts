@@ -68,7 +68,7 @@ export const NOT_LOGGED_IN = "Not logged in. Run `hf auth login` or set HF_TOKEN
 export async function whoami(client?: HubClient): Promise<WhoAmI> {
   if (!client) {
     const config = defaultConfig();
-    const found = await resolveToken({}, config);
+    const found = await resolveToken({ config });
     client = createHubClient({
       config,
       token: found?.token,

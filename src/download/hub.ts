@@ -37,7 +37,7 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
   let tokenSource: string | undefined;
   // Offline sends nothing, so there is no token to look up (and no OAuth refresh to attempt).
   if (!config.offline) {
-    const r = await resolveToken({ token: o.token, onWarning: o.onWarning }, config);
+    const r = await resolveToken({ token: o.token, onWarning: o.onWarning, config });
     token = r?.token;
     if (r) {
       tokenSource =

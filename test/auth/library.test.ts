@@ -27,12 +27,12 @@ describe("library API (README example)", () => {
       HF_ENDPOINT: box.hub.url,
       GIT_CONFIG_NOSYSTEM: "1",
     });
-    expect(await resolveToken({}, config)).toBeUndefined();
+    expect(await resolveToken({ config })).toBeUndefined();
     const bob = await loginWithToken(config, DEMO_TOKENS.bob);
     expect(bob).toMatchObject({ tokenName: "bob-write", role: "write", gitHelpers: undefined });
     await loginWithToken(config, DEMO_TOKENS.alice, { addToGitCredential: false });
 
-    const found = await resolveToken({ onWarning: console.error }, config);
+    const found = await resolveToken({ onWarning: console.error, config });
     expect(found).toBeDefined();
     const client = createHubClient({
       config,
@@ -47,13 +47,13 @@ describe("library API (README example)", () => {
 
     expect((await listStoredTokens(config)).map((t) => t.name)).toEqual(["alice-read", "bob-write"]);
     await switchToken(config, "bob-write");
-    expect(await getToken(config)).toBe(DEMO_TOKENS.bob);
+    expect(await getToken({ config })).toBe(DEMO_TOKENS.bob);
     await logout(config, { tokenName: "alice-read" });
     expect(await readFile(config.storedTokensPath, "utf8")).toBe(
       `[bob-write]\nhf_token = ${DEMO_TOKENS.bob}\n\n`,
     );
     await logout(config);
-    expect(await getToken(config)).toBeUndefined();
+    expect(await getToken({ config })).toBeUndefined();
   });
 
   it("a rejected token saves nothing", async () => {

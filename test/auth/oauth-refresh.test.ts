@@ -137,10 +137,10 @@ describe("OAuth refresh inside token resolution (Python _refresh_oauth_token_if_
     // Real clock here: expiry already past.
     const c = await oauthLogin(Math.floor(Date.now() / 1000) - 10);
     // No server: the refresh fails transiently and resolution still answers with the old token.
-    const r = await resolveToken(
-      { onWarning: () => {} },
-      readConfig({ ...c.env, HF_ENDPOINT: "http://127.0.0.1:9" }),
-    );
+    const r = await resolveToken({
+      onWarning: () => {},
+      config: readConfig({ ...c.env, HF_ENDPOINT: "http://127.0.0.1:9" }),
+    });
     expect(r).toEqual({ token: "hf_oauth_A1", source: { kind: "file", path: c.tokenPath } });
   });
 });

@@ -37,55 +37,56 @@ describe("resolveToken order", () => {
   it("argument > HF_TOKEN > HUGGING_FACE_HUB_TOKEN > HUGGINGFACE_TOKEN > file > none", async () => {
     await writeFile(join(dir, "token"), "hf_file");
     const all = { HF_TOKEN: "hf_a", HUGGING_FACE_HUB_TOKEN: "hf_b", HUGGINGFACE_TOKEN: "hf_c" };
-    expect(await resolveToken({ token: "hf_arg" }, cfg(all))).toEqual({
+    expect(await resolveToken({ token: "hf_arg", config: cfg(all) })).toEqual({
       token: "hf_arg",
       source: { kind: "argument" },
     });
-    expect((await resolveToken({}, cfg(all)))?.source).toEqual({ kind: "env", name: "HF_TOKEN" });
+    expect((await resolveToken({ config: cfg(all) }))?.source).toEqual({ kind: "env", name: "HF_TOKEN" });
     expect(
-      (await resolveToken({}, cfg({ HUGGING_FACE_HUB_TOKEN: "hf_b", HUGGINGFACE_TOKEN: "hf_c" })))?.token,
+      (await resolveToken({ config: cfg({ HUGGING_FACE_HUB_TOKEN: "hf_b", HUGGINGFACE_TOKEN: "hf_c" }) }))
+        ?.token,
     ).toBe("hf_b");
     const warnings: string[] = [];
-    const r = await resolveToken(
-      { onWarning: (m) => warnings.push(m) },
-      cfg({ HUGGINGFACE_TOKEN: " hf_c\n" }),
-    );
+    const r = await resolveToken({
+      onWarning: (m) => warnings.push(m),
+      config: cfg({ HUGGINGFACE_TOKEN: " hf_c\n" }),
+    });
     expect(r).toEqual({ token: "hf_c", source: { kind: "env", name: "HUGGINGFACE_TOKEN" } });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("HF_TOKEN");
-    expect(await resolveToken({}, cfg())).toEqual({
+    expect(await resolveToken({ config: cfg() })).toEqual({
       token: "hf_file",
       source: { kind: "file", path: join(dir, "token") },
     });
     await rm(join(dir, "token"));
-    expect(await resolveToken({}, cfg())).toBeUndefined();
+    expect(await resolveToken({ config: cfg() })).toBeUndefined();
   });
 
   it("an empty or whitespace variable counts as unset", async () => {
-    expect((await resolveToken({}, cfg({ HF_TOKEN: "  ", HUGGING_FACE_HUB_TOKEN: "hf_b" })))?.token).toBe(
-      "hf_b",
-    );
-    expect((await resolveToken({ token: "" }, cfg({ HF_TOKEN: "hf_a" })))?.token).toBe("hf_a");
+    expect(
+      (await resolveToken({ config: cfg({ HF_TOKEN: "  ", HUGGING_FACE_HUB_TOKEN: "hf_b" }) }))?.token,
+    ).toBe("hf_b");
+    expect((await resolveToken({ token: "", config: cfg({ HF_TOKEN: "hf_a" }) }))?.token).toBe("hf_a");
   });
 
   it("token:false sends none; HF_HUB_DISABLE_IMPLICIT_TOKEN only affects undefined", async () => {
-    expect(await resolveToken({ token: false }, cfg({ HF_TOKEN: "hf_a" }))).toBeUndefined();
+    expect(await resolveToken({ token: false, config: cfg({ HF_TOKEN: "hf_a" }) })).toBeUndefined();
     const c = cfg({ HF_TOKEN: "hf_a", HF_HUB_DISABLE_IMPLICIT_TOKEN: "1" });
-    expect(await resolveToken({}, c)).toBeUndefined();
-    expect((await resolveToken({ token: true }, c))?.token).toBe("hf_a");
-    expect((await resolveToken({ token: "hf_x" }, c))?.token).toBe("hf_x");
+    expect(await resolveToken({ config: c })).toBeUndefined();
+    expect((await resolveToken({ token: true, config: c }))?.token).toBe("hf_a");
+    expect((await resolveToken({ token: "hf_x", config: c }))?.token).toBe("hf_x");
   });
 
   it("a whitespace-only token file is 'not logged in'", async () => {
     await writeFile(join(dir, "token"), " \r\n");
-    expect(await resolveToken({}, cfg())).toBeUndefined();
+    expect(await resolveToken({ config: cfg() })).toBeUndefined();
   });
 
   it("an unreadable token file stops the chain with an error naming it", async () => {
     if (process.getuid?.() === 0) return; // root reads anything
     await writeFile(join(dir, "token"), "hf_file");
     await chmod(join(dir, "token"), 0o000);
-    await expect(resolveToken({}, cfg())).rejects.toThrow(join(dir, "token"));
+    await expect(resolveToken({ config: cfg() })).rejects.toThrow(join(dir, "token"));
   });
 
   it("a token file that is a directory stops the chain too", async () => {
@@ -96,7 +97,7 @@ describe("resolveToken order", () => {
   it("concurrent callers share one lookup", async () => {
     await writeFile(join(dir, "token"), "hf_file");
     const c = cfg();
-    const [a, b] = [resolveToken({}, c), resolveToken({}, c)];
+    const [a, b] = [resolveToken({ config: c }), resolveToken({ config: c })];
     expect(a).toBe(b);
     expect(await a).toEqual(await b);
   });

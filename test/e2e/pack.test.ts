@@ -38,8 +38,8 @@ beforeAll(async () => {
     ...machine,
     HOME: home,
     npm_config_cache: join(dir, "npm-cache"),
-    npm_config_userconfig: npmrc.userconfig,
-    npm_config_globalconfig: npmrc.globalconfig,
+    npm_config_userconfig: npmrc.userconfig as string,
+    npm_config_globalconfig: npmrc.globalconfig as string,
     npm_config_update_notifier: "false",
   };
   // dist/ was built by `pretest`; --ignore-scripts skips prepack's second build.
@@ -112,7 +112,9 @@ describe("npm pack: the hubkit/transformers subpath", () => {
   it("imports without @huggingface/transformers installed; useHubkit wires a plain env object", async () => {
     const script = `
       import * as hubkit from "hubkit";
+      import { createHubServer } from "hubkit/server";
       import { useHubkit, TESTED_TRANSFORMERS_VERSIONS } from "hubkit/transformers";
+      if (typeof createHubServer !== "function" || "createHubServer" in hubkit) throw new Error("hubkit/server");
       const env = { version: "4.3.2", remoteHost: "https://huggingface.co/", remotePathTemplate: "{model}/resolve/{revision}/", useCustomCache: false, customCache: null, fetch: globalThis.fetch };
       const handle = useHubkit(env, { config: hubkit.readConfig({ HF_ENDPOINT: "http://127.0.0.1:9", HF_HOME: "/nonexistent" }) });
       console.log(JSON.stringify({ versions: TESTED_TRANSFORMERS_VERSIONS, remoteHost: env.remoteHost, custom: env.useCustomCache && typeof env.customCache.match, download: typeof hubkit.downloadFile }));

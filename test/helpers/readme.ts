@@ -16,7 +16,9 @@ export async function readmeExample(name: string): Promise<string> {
   const at = readme.indexOf(`<!-- example: ${name} -->`);
   const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
   if (at < 0 || !m) throw new Error(`README example ${name} not found`);
-  return (m[1] as string).replace(/from "hubkit"/g, `from ${JSON.stringify(join(ROOT, "src", "index.js"))}`);
+  return (m[1] as string)
+    .replace(/from "hubkit\/server"/g, `from ${JSON.stringify(join(ROOT, "src", "server", "index.js"))}`)
+    .replace(/from "hubkit"/g, `from ${JSON.stringify(join(ROOT, "src", "index.js"))}`);
 }
 
 /** Every `hf ...` / `huggingface-cli ...` command line in the README's ```sh blocks. */

@@ -92,7 +92,9 @@ export function createHubkitFetch(files: HubFiles, fallback: FetchLike, token?: 
     // transformers.js passes strings (hub.js:78); a Request object or a non-http URL is not ours to change.
     if (input instanceof Request || !/^https?:/i.test(String(input))) return fallback(input, init);
     const endpoint = files.config.endpoint;
-    const bearer = files.config.offline ? undefined : (await resolveToken({ token }, files.config))?.token;
+    const bearer = files.config.offline
+      ? undefined
+      : (await resolveToken({ token, config: files.config }))?.token;
     let url = String(input);
     let method = (init?.method ?? "GET").toUpperCase();
     const first = new URL(url).origin;

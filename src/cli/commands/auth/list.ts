@@ -30,7 +30,7 @@ function formatExpiry(t: StoredToken, nowSec: number): string {
 export async function run(ctx: CliContext): Promise<void> {
   const { out, config } = ctx;
   // As Python: resolve first (this may refresh an OAuth token and rewrite the files).
-  const current = await resolveToken({ token: true, onWarning: warner(ctx) }, config);
+  const current = await resolveToken({ token: true, onWarning: warner(ctx), config });
   const tokens = await listStoredTokens(config, warner(ctx));
   const envActive = current?.source.kind === "env" ? current : undefined;
   const nowSec = Date.now() / 1000;

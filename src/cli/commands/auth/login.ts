@@ -73,7 +73,7 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
   }
 
   if (!opts.force) {
-    const existing = await resolveToken({ token: true, onWarning: warner(ctx) }, ctx.config);
+    const existing = await resolveToken({ token: true, onWarning: warner(ctx), config: ctx.config });
     if (existing) {
       const where = describeTokenSource(existing.source);
       if (out.format === "json") out.json({ event: "already_logged_in", source: where });

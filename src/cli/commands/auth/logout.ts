@@ -23,7 +23,7 @@ export function createCommand(ctx: CliContext): Command {
 export async function run(ctx: CliContext, opts: LogoutOptions): Promise<void> {
   const { out, config } = ctx;
   const stored = await listStoredTokens(config, warner(ctx));
-  const current = await resolveToken({ token: true, onWarning: warner(ctx) }, config).catch(() => undefined);
+  const current = await resolveToken({ token: true, onWarning: warner(ctx), config }).catch(() => undefined);
   if (opts.tokenName !== undefined && !stored.some((t) => t.name === opts.tokenName)) {
     throw unknownTokenName(
       config,

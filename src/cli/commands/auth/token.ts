@@ -21,7 +21,7 @@ export function createCommand(ctx: CliContext): Command {
  * @example hf auth token   # hf_****...
  */
 export async function run(ctx: CliContext): Promise<void> {
-  const r = await resolveToken({ token: true, onWarning: (m) => ctx.out.warn(m) }, ctx.config);
+  const r = await resolveToken({ token: true, onWarning: (m) => ctx.out.warn(m), config: ctx.config });
   if (!r) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
   // Written raw, on purpose: Output would redact it.
   ctx.out.stdout.write(`${r.token}\n`);

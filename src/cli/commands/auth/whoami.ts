@@ -20,7 +20,7 @@ export function createCommand(ctx: CliContext): Command {
 
 export async function run(ctx: CliContext): Promise<void> {
   const { out, config } = ctx;
-  const r = await resolveToken({ token: true, onWarning: warner(ctx) }, config);
+  const r = await resolveToken({ token: true, onWarning: warner(ctx), config });
   if (!r) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
   const source = describeTokenSource(r.source);
   const client = createHubClient({ config, token: r.token, tokenSource: source });
