@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import type { HttpHooks, RequestInfo, ResponseInfo } from "../common/http-hooks.js";
 import type { RepoType } from "../common/repo.js";
+import type { TokenSource } from "../common/token-source.js";
 import { defaultConfig, type HubConfig } from "../config/index.js";
 import { AbortedError, OfflineModeError } from "../errors.js";
 import { authorizationFor } from "./authorization-for.js";
@@ -27,8 +28,8 @@ export interface HubClientOptions {
   config?: HubConfig | undefined;
   /** Sent as `Authorization: Bearer <token>`, only to the endpoint's host. */
   token?: string | undefined;
-  /** Where the token came from ("HF_TOKEN environment variable"), named in auth errors. */
-  tokenSource?: string | undefined;
+  /** Where the token came from (`resolveToken`'s `source`), named in auth errors and their remedies. */
+  tokenSource?: TokenSource | undefined;
   /** Extra User-Agent parts, e.g. "hf-cli/0.1.0". */
   userAgent?: string | undefined;
   retry?: Partial<RetryPolicy> | undefined;
@@ -125,7 +126,7 @@ export interface HubClient {
   readonly userAgent: string;
   /** Whether a token is configured (it is never exposed). */
   readonly hasToken: boolean;
-  readonly tokenSource: string | undefined;
+  readonly tokenSource: TokenSource | undefined;
   request(req: HubRequest): Promise<HubResponse>;
   json<T = unknown>(req: HubRequest): Promise<T>;
   /**
@@ -156,7 +157,7 @@ export { HUB_HOSTS, isSameOrHubHost, MAX_REDIRECTS } from "./next-hop.js";
  * It is handed its token (see `resolveToken`); it never looks one up, so `createHubClient()` is anonymous.
  *
  * @example
- * const client = createHubClient({ token, tokenSource: "HF_TOKEN environment variable" });
+ * const client = createHubClient({ token, tokenSource: { kind: "env", name: "HF_TOKEN" } });
  * const me = await client.json<{ name: string }>({ url: "/api/whoami-v2" });
  * const head = await client.request({ method: "HEAD", url: resolveUrl, redirect: "hub-only" });
  */
