@@ -2,7 +2,7 @@ import { defaultConfig, type HubConfig } from "../config/index.js";
 import { AuthInvalidError } from "../errors.js";
 import { createHubClient, type HubClient } from "../http/hub-client.js";
 import { approveGitCredential, rejectGitCredential } from "./git-credential.js";
-import { cleanToken } from "./providers.js";
+import { cleanToken, type TokenSource } from "./providers.js";
 import { clearTokenCache } from "./token-cache.js";
 import { deleteAllTokens, deleteStoredToken, saveToken, writeSecret } from "./token-store.js";
 import { describeRole, tokenNameFor, type WhoAmI, whoami } from "./whoami.js";
@@ -14,8 +14,8 @@ export interface LoginOptions {
   refreshToken?: string | undefined;
   /** Unix seconds. */
   expiresAt?: number | undefined;
-  /** How the token was given, named in a 401 ("--token argument", "pasted token"). */
-  tokenSource?: string | undefined;
+  /** How the token was given, named in a 401. Default `{ kind: "argument" }` ("--token argument"). */
+  tokenSource?: TokenSource | undefined;
   /** Working folder for git (repo-local helpers count). */
   cwd?: string | undefined;
   /** A pre-built client for the whoami check (tests); default: a Hub client holding `token`. */
@@ -54,7 +54,7 @@ export async function loginWithToken(
   }
   const client =
     options.client ??
-    createHubClient({ config, token, tokenSource: options.tokenSource ?? "--token argument" });
+    createHubClient({ config, token, tokenSource: options.tokenSource ?? { kind: "argument" } });
   const info = await whoami(client);
   const tokenName = tokenNameFor(info);
   await saveToken(config, {

@@ -1,14 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
+import type { TokenEnvName, TokenSource } from "../common/token-source.js";
 import type { Env } from "../config/index.js";
 import { HfConfigError } from "../errors.js";
 
-/** Where a token came from. Every resolved token carries one; whoami, doctor and auth errors print it. */
-export type TokenSource =
-  | { kind: "argument" }
-  | { kind: "env"; name: "HF_TOKEN" | "HUGGING_FACE_HUB_TOKEN" | "HUGGINGFACE_TOKEN" }
-  | { kind: "file"; path: string };
-
-export type TokenEnvName = Extract<TokenSource, { kind: "env" }>["name"];
+export type { TokenEnvName, TokenSource } from "../common/token-source.js";
 
 export interface TokenResult {
   token: string;

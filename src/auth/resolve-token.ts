@@ -13,13 +13,13 @@ import {
   fromTokenFile,
   type TokenProvider,
   type TokenResult,
-  type TokenSource,
 } from "./providers.js";
 import { isRefreshDue } from "./refresh-check.js";
 import { OAUTH_RECHECK_INTERVAL } from "./refresh-constants.js";
 import { tokenCacheGeneration } from "./token-cache.js";
 
-export { chain, cleanToken, type TokenResult, type TokenSource } from "./providers.js";
+export { describeTokenSource, type TokenSource } from "../common/token-source.js";
+export { chain, cleanToken, type TokenResult } from "./providers.js";
 export { clearTokenCache } from "./token-cache.js";
 
 export interface ResolveTokenOptions {
@@ -165,22 +165,6 @@ export async function listTokenSources(config: HubConfig = defaultConfig()): Pro
     }
   }
   return found;
-}
-
-/**
- * A human label for a token source, used in whoami output and in every auth error.
- *
- * @example describeTokenSource({ kind: "env", name: "HF_TOKEN" }) // "HF_TOKEN environment variable"
- */
-export function describeTokenSource(source: TokenSource): string {
-  switch (source.kind) {
-    case "argument":
-      return "--token argument";
-    case "env":
-      return `${source.name} environment variable`;
-    case "file":
-      return `token file ${source.path}`;
-  }
 }
 
 /**

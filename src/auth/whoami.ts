@@ -1,7 +1,7 @@
 import { defaultConfig } from "../config/index.js";
 import { NotLoggedInError } from "../errors.js";
 import { createHubClient, type HubClient } from "../http/hub-client.js";
-import { describeTokenSource, resolveToken } from "./resolve-token.js";
+import { resolveToken } from "./resolve-token.js";
 
 /** An organisation in `/api/whoami-v2` (fields as huggingface.js `who-am-i.ts`). */
 export interface WhoAmIOrg {
@@ -63,7 +63,7 @@ export const NOT_LOGGED_IN = "Not logged in. Run `hf auth login` or set HF_TOKEN
  *
  * @example
  * const me = await whoami(); // { name: "alice", orgs: [{ name: "acme" }], auth: {...} }
- * const bob = await whoami(createHubClient({ config, token, tokenSource: "HF_TOKEN environment variable" }));
+ * const bob = await whoami(createHubClient({ config, token, tokenSource: { kind: "env", name: "HF_TOKEN" } }));
  */
 export async function whoami(client?: HubClient): Promise<WhoAmI> {
   if (!client) {
@@ -72,7 +72,7 @@ export async function whoami(client?: HubClient): Promise<WhoAmI> {
     client = createHubClient({
       config,
       token: found?.token,
-      tokenSource: found && describeTokenSource(found.source),
+      tokenSource: found?.source,
     });
   }
   if (!client.hasToken) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });

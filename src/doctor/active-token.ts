@@ -1,4 +1,4 @@
-import { describeTokenSource, listTokenSources, type TokenResult } from "../auth/resolve-token.js";
+import { listTokenSources, type TokenResult } from "../auth/resolve-token.js";
 import { createHubClient, type HubClient } from "../http/hub-client.js";
 import type { DoctorContext } from "./types.js";
 
@@ -17,7 +17,7 @@ export function doctorClient(ctx: DoctorContext, token: TokenResult | undefined)
   return createHubClient({
     config: ctx.config,
     token: token?.token,
-    tokenSource: token ? describeTokenSource(token.source) : undefined,
+    tokenSource: token?.source,
     retry: { retries: 0 },
   });
 }

@@ -1,6 +1,6 @@
 import { constants, promises as fsp } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { describeTokenSource, resolveToken } from "../auth/resolve-token.js";
+import { describeTokenSource, resolveToken, type TokenSource } from "../auth/resolve-token.js";
 import type { RepoType } from "../common/repo.js";
 import { defaultConfig, type HubConfig } from "../config/index.js";
 import { GatedRepoError, HfError, NotWritableError, RepoNotFoundError } from "../errors.js";
@@ -34,17 +34,16 @@ export async function createDownloadContext(o: CommonDownloadOptions): Promise<D
   };
   if (o.client) return { ...base, client: o.client };
   let token: string | undefined;
-  let tokenSource: string | undefined;
+  let tokenSource: TokenSource | undefined;
   // Offline sends nothing, so there is no token to look up (and no OAuth refresh to attempt).
   if (!config.offline) {
     const r = await resolveToken({ token: o.token, onWarning: o.onWarning, config });
     token = r?.token;
-    if (r) {
-      tokenSource =
-        r.source.kind === "argument"
-          ? (o.tokenSourceLabel ?? "token argument")
-          : describeTokenSource(r.source);
-    }
+    // An explicit token is named as the caller gave it (the CLI's "--token argument").
+    tokenSource =
+      r?.source.kind === "argument"
+        ? { kind: "argument", label: o.tokenSourceLabel ?? "token argument" }
+        : r?.source;
   }
   return { ...base, client: createHubClient({ config, token, tokenSource, retry: o.retry }) };
 }
@@ -86,7 +85,9 @@ export async function explainRepoError(e: unknown, ctx: DownloadContext, repoId:
         const me = await res.json<{ name?: string }>();
         if (me.name) {
           const web = `${ctx.config.endpoint}/${ctx.repoType === "model" ? "" : `${ctx.repoType}s/`}${repoId}`;
-          const src = ctx.client.tokenSource ? `token from ${ctx.client.tokenSource}, ` : "";
+          const src = ctx.client.tokenSource
+            ? `token from ${describeTokenSource(ctx.client.tokenSource)}, `
+            : "";
           return new GatedRepoError(
             `${repoId} is gated: request access at ${web}, then retry (${src}user ${me.name})`,
             { status: e.status, url: e.url, repoId, repoType: ctx.repoType, cause: e, remedy: web },

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import { redactTokens } from "../common/mask-token.js";
 import { type RepoType, URL_PREFIX } from "../common/repo.js";
+import { describeTokenSource, type TokenSource } from "../common/token-source.js";
 import {
   AuthInvalidError,
   DisabledRepoError,
@@ -53,8 +54,8 @@ export interface ErrorContext {
   repo?: { id: string; type: RepoType } | undefined;
   /** Whether an Authorization header went out with the failed request. */
   tokenSent?: boolean | undefined;
-  /** Where the token came from, e.g. "HF_TOKEN environment variable". Never the token itself. */
-  tokenSource?: string | undefined;
+  /** Where the token came from (worded by `describeTokenSource`). Never the token itself. */
+  tokenSource?: TokenSource | undefined;
   /** The request's Range header, for 416 messages. */
   range?: string | undefined;
 }
@@ -165,17 +166,16 @@ export function describeRepo(repo: { id: string; type: RepoType }): string {
 /** "token from HF_TOKEN environment variable" / "a token" / "no token was sent". */
 export function describeAuth(ctx: Pick<ErrorContext, "tokenSent" | "tokenSource">): string {
   if (!ctx.tokenSent) return "no token was sent";
-  return ctx.tokenSource ? `token from ${ctx.tokenSource}` : "a token was sent";
+  return ctx.tokenSource ? `token from ${describeTokenSource(ctx.tokenSource)}` : "a token was sent";
 }
 
 /**
  * How to replace a token that does not work: a variable to set when it came from the environment
  * (logging in would not win over it), else `hf auth login --force`.
  */
-export function replaceTokenRemedy(tokenSource: string | undefined): string {
-  const env = tokenSource ? /^(\w+) environment variable$/.exec(tokenSource) : null;
-  return env
-    ? `set ${env[1]} to a valid token (or unset it and run: hf auth login)`
+export function replaceTokenRemedy(tokenSource: TokenSource | undefined): string {
+  return tokenSource?.kind === "env"
+    ? `set ${tokenSource.name} to a valid token (or unset it and run: hf auth login)`
     : "hf auth login --force";
 }
 
@@ -192,10 +192,10 @@ export function repoNotFoundRemedy(
   const typeHint =
     extraHint ??
     (repo?.type === "model" ? "for a dataset or space pass --repo-type dataset|space" : undefined);
-  const env = ctx.tokenSource ? /^(\w+) environment variable$/.exec(ctx.tokenSource) : null;
-  const swap = env
-    ? `set ${env[1]} to a token that can see it`
-    : "log in with a token that can see it: hf auth login --force";
+  const swap =
+    ctx.tokenSource?.kind === "env"
+      ? `set ${ctx.tokenSource.name} to a token that can see it`
+      : "log in with a token that can see it: hf auth login --force";
   return `check the repo id${typeHint ? ` (${typeHint})` : ""}; for a private repo, ${swap}`;
 }
 
@@ -360,7 +360,7 @@ export function errorFromResponse(
     if (!ctx.tokenSent) {
       return new NotLoggedInError(line(`${method} ${url} needs a token (401)`), base);
     }
-    const who = ctx.tokenSource ? `The token from ${ctx.tokenSource}` : "The token";
+    const who = ctx.tokenSource ? `The token from ${describeTokenSource(ctx.tokenSource)}` : "The token";
     return new AuthInvalidError(line(`${who} was rejected by ${ctx.endpoint} (401)`, false), {
       ...base,
       remedy: replaceTokenRemedy(ctx.tokenSource),
@@ -371,7 +371,7 @@ export function errorFromResponse(
   if (errorCode === "RepoNotFound" || (status === 401 && repoUrl)) {
     const what = `${repoText[0]?.toUpperCase()}${repoText.slice(1)}`;
     const head = ctx.tokenSent
-      ? `${what} not found, or not visible to the ${ctx.tokenSource ? `token from ${ctx.tokenSource}` : "token that was sent"}`
+      ? `${what} not found, or not visible to the ${ctx.tokenSource ? `token from ${describeTokenSource(ctx.tokenSource)}` : "token that was sent"}`
       : `${what} not found (no token was sent: if it is private or gated, log in)`;
     return new RepoNotFoundError(line(head, false), { ...base, remedy: repoNotFoundRemedy(repo, ctx) });
   }
@@ -446,7 +446,7 @@ const MAX_ERROR_BODY = 64 * 1024;
  *
  * @example
  * const res = await client.request({ url: "/api/models/acme/x", throwOnError: false });
- * await raiseForStatus(res, { endpoint: config.endpoint, tokenSent: true, tokenSource: "HF_TOKEN environment variable" });
+ * await raiseForStatus(res, { endpoint: config.endpoint, tokenSent: true, tokenSource: { kind: "env", name: "HF_TOKEN" } });
  */
 export async function raiseForStatus(res: ResponseLike, ctx: ErrorContext): Promise<void> {
   if (res.status < 400) return;

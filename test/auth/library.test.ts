@@ -37,7 +37,7 @@ describe("library API (README example)", () => {
     const client = createHubClient({
       config,
       token: found?.token,
-      tokenSource: describeTokenSource(found!.source),
+      tokenSource: found?.source,
     });
     const me = await whoami(client);
     expect(me.name).toBe("alice");

@@ -26,7 +26,7 @@ function client(token?: string) {
   return createHubClient({
     config,
     token,
-    tokenSource: token ? "HF_TOKEN environment variable" : undefined,
+    tokenSource: token ? { kind: "env", name: "HF_TOKEN" } : undefined,
     retry: { baseDelayMs: 5, serverDelayPaddingMs: 0 },
   });
 }

@@ -27,7 +27,7 @@ function client(endpoint: string, extra: Partial<HubClientOptions> = {}, env: En
   return createHubClient({
     config,
     token: TOKEN,
-    tokenSource: "HF_TOKEN environment variable",
+    tokenSource: { kind: "env", name: "HF_TOKEN" },
     retry: FAST,
     ...extra,
   });

@@ -6,6 +6,7 @@ import {
   errorFromResponse,
   parseRepoFromUrl,
   raiseForStatus,
+  replaceTokenRemedy,
   serverMessageOf,
 } from "../../src/http/raise-for-status.js";
 
@@ -14,7 +15,7 @@ const TOKEN = "hf_secretSecretSecretSecretSecret0123456789";
 const withToken: ErrorContext = {
   endpoint: E,
   tokenSent: true,
-  tokenSource: "HF_TOKEN environment variable",
+  tokenSource: { kind: "env", name: "HF_TOKEN" },
 };
 const anonymous: ErrorContext = { endpoint: E, tokenSent: false };
 
@@ -322,5 +323,44 @@ describe("displayUrl", () => {
     );
     expect(displayUrl(`https://h/x?access_token=${TOKEN}`)).toBe("https://h/x?access_token=***");
     expect(displayUrl(`https://h/${TOKEN}`)).not.toContain(TOKEN);
+  });
+});
+
+describe("remedies follow the token source's kind, not its wording", () => {
+  it.each([
+    {
+      source: { kind: "env", name: "HUGGING_FACE_HUB_TOKEN" } as const,
+      want: /^set HUGGING_FACE_HUB_TOKEN to a valid token/,
+    },
+    // A file (or a labelled argument) whose wording looks like a variable is still not one.
+    {
+      source: { kind: "file", path: "/tmp/HF_TOKEN environment variable" } as const,
+      want: /^hf auth login --force$/,
+    },
+    {
+      source: { kind: "argument", label: "FOO environment variable" } as const,
+      want: /^hf auth login --force$/,
+    },
+    { source: undefined, want: /^hf auth login --force$/ },
+  ])("replaceTokenRemedy($source)", ({ source, want }) => {
+    expect(replaceTokenRemedy(source)).toMatch(want);
+  });
+
+  it("a 401 names the source through describeTokenSource and says which variable to set", () => {
+    const e = map(401, `${E}/api/whoami-v2`, {}, undefined, {
+      ...withToken,
+      tokenSource: { kind: "env", name: "HUGGINGFACE_TOKEN" },
+    });
+    expect(e?.message).toContain("The token from HUGGINGFACE_TOKEN environment variable was rejected");
+    expect(e?.remedy).toMatch(/^set HUGGINGFACE_TOKEN to a valid token/);
+  });
+
+  it("a repo not found with a labelled argument token names the label and suggests logging in again", () => {
+    const e = map(404, `${E}/api/models/acme/private`, { "x-error-code": "RepoNotFound" }, undefined, {
+      ...withToken,
+      tokenSource: { kind: "argument", label: "token passed to useHubkit" },
+    });
+    expect(e?.message).toContain("not visible to the token from token passed to useHubkit");
+    expect(e?.remedy).toContain("hf auth login --force");
   });
 });

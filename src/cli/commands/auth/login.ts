@@ -2,7 +2,12 @@ import { Command } from "commander";
 import { type DeviceVerification, runDeviceFlow } from "../../../auth/device-flow.js";
 import { type LoginResult, loginWithToken } from "../../../auth/login.js";
 import { OAuthError } from "../../../auth/oauth-error.js";
-import { cleanToken, describeTokenSource, resolveToken } from "../../../auth/resolve-token.js";
+import {
+  cleanToken,
+  describeTokenSource,
+  resolveToken,
+  type TokenSource,
+} from "../../../auth/resolve-token.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
 import {
@@ -48,7 +53,7 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
   const { out } = ctx;
   if (opts.token !== undefined) {
     let raw = opts.token;
-    let source = "--token argument";
+    let source: TokenSource = { kind: "argument" };
     if (raw === "-") {
       if (ctx.stdin.isTTY) {
         throw new HfUsageError("--token - reads the token from stdin, but stdin is a terminal.", {
@@ -56,10 +61,10 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
         });
       }
       raw = await readAllStdin(ctx);
-      source = "token read from stdin";
+      source = { kind: "argument", label: "token read from stdin" };
     }
     if (cleanToken(raw) === undefined) {
-      throw new HfUsageError(`The ${source} is empty.`, {
+      throw new HfUsageError(`The ${describeTokenSource(source)} is empty.`, {
         remedy: "hf auth login --token -  (with the token on stdin)",
       });
     }
@@ -108,7 +113,10 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
       );
       if (cleanToken(pasted) === undefined)
         throw new HfUsageError("No token was entered.", { remedy: "hf auth login" });
-      const result = await loginWithToken(ctx.config, pasted, { tokenSource: "pasted token", cwd: ctx.cwd });
+      const result = await loginWithToken(ctx.config, pasted, {
+        tokenSource: { kind: "argument", label: "pasted token" },
+        cwd: ctx.cwd,
+      });
       await report(ctx, result);
       return;
     }
@@ -151,7 +159,7 @@ async function deviceLogin(ctx: CliContext): Promise<void> {
     const result = await loginWithToken(ctx.config, tokens.access_token, {
       refreshToken: tokens.refresh_token,
       expiresAt,
-      tokenSource: "device-code login",
+      tokenSource: { kind: "argument", label: "device-code login" },
       cwd: ctx.cwd,
     });
     await report(ctx, result);

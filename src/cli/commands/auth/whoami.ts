@@ -23,7 +23,7 @@ export async function run(ctx: CliContext): Promise<void> {
   const r = await resolveToken({ token: true, onWarning: warner(ctx), config });
   if (!r) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
   const source = describeTokenSource(r.source);
-  const client = createHubClient({ config, token: r.token, tokenSource: source });
+  const client = createHubClient({ config, token: r.token, tokenSource: r.source });
   const info = await whoami(client);
   const role = describeRole(info);
   const tokenName =
