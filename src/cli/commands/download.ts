@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { formatSize } from "../../cache/format.js";
 import { isRepoType, type RepoType } from "../../common/repo.js";
 import { readConfig } from "../../config/index.js";
 import type { DownloadEvent, DryRunFile } from "../../download/types.js";
@@ -25,16 +26,6 @@ export interface DownloadCliOptions {
   maxWorkers: number;
   connections?: number | undefined;
   offline?: boolean | undefined;
-}
-
-/** Python's `_format_size`: 1000-based, one decimal, no "B" (`9.0`, `1.2K`, `22.0M`). */
-export function formatSize(n: number): string {
-  let x = n;
-  for (const unit of ["", "K", "M", "G", "T", "P", "E", "Z"]) {
-    if (Math.abs(x) < 1000) return `${x.toFixed(1)}${unit}`;
-    x /= 1000;
-  }
-  return `${x.toFixed(1)}Y`;
 }
 
 /** Escapes fnmatch wildcards so a filename matches only itself (`[` -> `[[]`). */
