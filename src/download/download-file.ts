@@ -1,5 +1,5 @@
 import { promises as fsp } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import {
   blobPath,
   copyAtomic,
@@ -15,7 +15,7 @@ import {
   symlinksSupported,
   writeRef,
 } from "../cache/layout.js";
-import { acquireLock } from "../cache/lock.js";
+import { acquireLock, downloadLockPath } from "../cache/lock.js";
 import { isCommitHash, quoteAll, quotePath, URL_PREFIX } from "../common/repo.js";
 import {
   AbortedError,
@@ -328,7 +328,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
   }
 
   const lock = await acquireLock(
-    join(ctx.cacheDir, ".locks", repoFolderName(t.repoId, ctx.repoType), `${etag}.lock.hubkit`),
+    downloadLockPath(ctx.cacheDir, repoFolderName(t.repoId, ctx.repoType), etag),
     {
       timeoutMs: t.lockTimeoutMs,
       signal: t.signal,
