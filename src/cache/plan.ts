@@ -1,5 +1,6 @@
 import { promises as fsp } from "node:fs";
 import { join, resolve, sep } from "node:path";
+import { parseHfUri } from "../common/hf-uri.js";
 import { CacheError, HfUsageError } from "../errors.js";
 import { findLiveIncomplete } from "./incomplete.js";
 import type {
@@ -84,28 +85,23 @@ const TYPE_WORDS: Record<string, CachedRepoType> = {
   kernels: "kernel",
 };
 
-/** `hf://[<type>s/]<org>/<name>[/<path>]` -> parts; `@revision` is refused as in Python. */
-function parseHfUri(target: string): { type: CachedRepoType; id: string; path: string } {
-  const body = target.slice("hf://".length);
-  if (!body) throw new HfUsageError(`Invalid target '${target}': empty hf:// URI.`);
-  const parts = body.split("/").filter((p) => p !== "");
-  let type: CachedRepoType = "model";
-  const first = parts[0] as string;
-  if (/^(models|datasets|spaces|kernels)$/.test(first)) {
-    type = TYPE_WORDS[first] as CachedRepoType;
-    parts.shift();
+/**
+ * An `hf://` target (common/hf-uri.ts): a repo, or a file in it. Buckets and revisions are refused,
+ * as Python's `_parse_hf_uri_target` does.
+ */
+function parseUriTarget(target: string): { type: CachedRepoType; id: string; path: string } {
+  const uri = parseHfUri(target);
+  if (uri.type === "bucket") {
+    throw new HfUsageError("Only repository hf:// URIs are supported by `hf cache rm`.");
   }
-  if (parts.length === 0) throw new HfUsageError(`Invalid target '${target}': no repo id.`);
-  const idParts = parts.slice(0, Math.min(2, parts.length));
-  const path = parts.slice(idParts.length).join("/");
-  if (idParts.some((p) => p.includes("@")) || (path === "" && target.includes("@"))) {
+  if (uri.revision !== undefined) {
     throw new HfUsageError("Revisions in hf:// URIs are not supported by `hf cache rm`.", {
-      remedy: path
+      remedy: uri.pathInRepo
         ? "drop '@<revision>' to delete the file from all cached revisions"
         : "pass the revision hash instead, see 'hf cache ls --revisions'",
     });
   }
-  return { type, id: idParts.join("/"), path };
+  return { type: uri.type, id: uri.id, path: uri.pathInRepo };
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -174,7 +170,7 @@ export function planRemoval(scan: CacheScan, targets: string[], options: PlanRem
     }
     let cacheId: string;
     if (target.startsWith("hf://")) {
-      const uri = parseHfUri(target);
+      const uri = parseUriTarget(target);
       if (uri.path) {
         fileTargets++;
         const repo = repoById.get(`${uri.type}/${uri.id}`.toLowerCase());

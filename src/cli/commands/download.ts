@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { formatSize } from "../../cache/format.js";
+import { isHfUri, parseHfUri } from "../../common/hf-uri.js";
 import { isRepoType, type RepoType } from "../../common/repo.js";
 import { readConfig } from "../../config/index.js";
 import type { DownloadEvent, DryRunFile } from "../../download/types.js";
@@ -70,43 +71,6 @@ export function planDownload(o: Pick<DownloadCliOptions, "files" | "include" | "
     exclude: o.exclude.length > 0 ? o.exclude : undefined,
     warnings,
   };
-}
-
-/**
- * `hf://[models/|datasets/|spaces/]org/name[@revision][/path][/]` (Python's hf download accepts it
- * in place of REPO_ID). Returns undefined for a plain repo id.
- */
-export function parseHfUri(
-  value: string,
-):
-  | { repoId: string; repoType: RepoType; revision?: string | undefined; path?: string | undefined }
-  | undefined {
-  if (!value.startsWith("hf://")) return undefined;
-  let rest = value.slice("hf://".length);
-  let repoType: RepoType = "model";
-  const typed = /^(models|datasets|spaces|buckets)\//.exec(rest);
-  if (typed) {
-    if (typed[1] === "buckets") {
-      throw new HfUsageError("Buckets are not supported by `hf download`. Use `hf sync` instead.");
-    }
-    repoType = (typed[1] as string).slice(0, -1) as RepoType;
-    rest = rest.slice(typed[0].length);
-  }
-  const parts = rest.split("/");
-  if (parts.length < 2 || !parts[0] || !parts[1]) {
-    throw new HfUsageError(
-      `Invalid hf:// URI '${value}': expected hf://[datasets/]org/name[@revision][/path].`,
-    );
-  }
-  let name = parts[1];
-  let revision: string | undefined;
-  const at = name.indexOf("@");
-  if (at >= 0) {
-    revision = decodeURIComponent(name.slice(at + 1));
-    name = name.slice(0, at);
-  }
-  const path = parts.slice(2).join("/");
-  return { repoId: `${parts[0]}/${name}`, repoType, revision, path: path === "" ? undefined : path };
 }
 
 /** Progress bars on stderr (cli-progress multibar): one per file in flight plus a total. */
@@ -186,24 +150,25 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
   // many files (see keepYoungGenerationSmall).
   useBaselineWasmCompiler();
   keepYoungGenerationSmall();
-  const uri = parseHfUri(o.repoId);
-  if (uri) {
+  if (isHfUri(o.repoId)) {
+    // A URI is authoritative for type and revision (Python's cli/download.py checks these first).
     if (o.repoTypeGiven)
       throw new HfUsageError(`'--repo-type' cannot be used with an 'hf://' URI ('${o.repoId}').`);
     if (o.revision !== undefined)
       throw new HfUsageError(`'--revision' cannot be used with an 'hf://' URI ('${o.repoId}').`);
-    if (uri.path !== undefined && o.files.length > 0) {
+    const uri = parseHfUri(o.repoId);
+    if (uri.type === "bucket") {
+      throw new HfUsageError("Buckets are not supported by `hf download`. Use `hf sync` instead.");
+    }
+    if (uri.type === "kernel") throw new HfUsageError("Kernel repos are not supported by `hf download`.");
+    // The parser strips trailing slashes, but a trailing '/' means a folder here: put it back (as Python).
+    const path = uri.pathInRepo && o.repoId.endsWith("/") ? `${uri.pathInRepo}/` : uri.pathInRepo;
+    if (path && o.files.length > 0) {
       throw new HfUsageError(
         `Cannot pass filenames together with a path in the 'hf://' URI ('${o.repoId}').`,
       );
     }
-    o = {
-      ...o,
-      repoId: uri.repoId,
-      repoType: uri.repoType,
-      revision: uri.revision,
-      files: uri.path !== undefined ? [uri.path] : o.files,
-    };
+    o = { ...o, repoId: uri.id, repoType: uri.type, revision: uri.revision, files: path ? [path] : o.files };
   }
   if (o.localDir !== undefined && o.cacheDir !== undefined) {
     throw new HfUsageError(
