@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { formatSize } from "../../../cache/format.js";
 import type { CachePlan } from "../../../cache/plan.js";
-import { isRepoType, type RepoType } from "../../../common/repo.js";
+import { isRepoType, parseRepoTypeWord, type RepoType } from "../../../common/repo.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
 
@@ -11,10 +11,11 @@ export function cacheDirOf(ctx: CliContext, option: string | undefined): string 
   return resolve(ctx.cwd, option ?? ctx.config.hubCache);
 }
 
+/** `--repo-type`: model, dataset or space, singular or plural, any case. */
 export function parseRepoType(value: string | undefined): RepoType | undefined {
   if (value === undefined) return undefined;
-  const v = value.toLowerCase().replace(/s$/, "");
-  if (!isRepoType(v)) {
+  const v = parseRepoTypeWord(value);
+  if (v === undefined || !isRepoType(v)) {
     throw new HfUsageError(`Invalid repo type '${value}'.`, {
       remedy: "use --repo-type model, dataset or space",
     });
