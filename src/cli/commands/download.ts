@@ -9,6 +9,7 @@ import { AbortedError, HfUsageError } from "../../errors.js";
 import { useBaselineWasmCompiler } from "../../http/dispatcher.js";
 import type { CliContext } from "../context.js";
 import { keepYoungGenerationSmall } from "../memory.js";
+import { renderTable } from "../table.js";
 
 export interface DownloadCliOptions {
   repoId: string;
@@ -282,10 +283,7 @@ function printDryRun(ctx: CliContext, files: DryRunFile[]): void {
     `[dry-run] Will download ${todo.length} files (out of ${files.length}) totalling ${formatSize(bytes)}.`,
   );
   const rows = files.map((f) => [f.filename, formatSize(f.size), f.cached ? "yes" : "no"]);
-  const head = ["FILE", "SIZE", "CACHED"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] as number)).join(" ");
-  ctx.out.result([line(head), widths.map((w) => "-".repeat(w)).join(" "), ...rows.map(line)].join("\n"));
+  ctx.out.result(renderTable(["FILE", "SIZE", "CACHED"], rows).text);
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];

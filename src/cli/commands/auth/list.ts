@@ -3,6 +3,7 @@ import { maskToken } from "../../../auth/mask-token.js";
 import { resolveToken } from "../../../auth/resolve-token.js";
 import { listStoredTokens, type StoredToken } from "../../../auth/token-store.js";
 import type { CliContext } from "../../context.js";
+import { renderTable } from "../../table.js";
 import { envName, warner } from "./auth-shared.js";
 
 /** `hf auth list` (alias `hf auth ls`): saved tokens with masked values and the active marker. */
@@ -11,13 +12,6 @@ export function createCommand(ctx: CliContext): Command {
     .alias("ls")
     .description("List saved tokens (masked), marking the active one with *")
     .action(() => run(ctx));
-}
-
-/** Python's `tabulate` (utils/_terminal.py): left-aligned cells, one space between columns, a dash row. */
-export function tabulate(rows: string[][], headers: string[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join(" ");
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 function formatExpiry(t: StoredToken, nowSec: number): string {
@@ -55,7 +49,7 @@ export async function run(ctx: CliContext): Promise<void> {
       t.token ? maskToken(t.token) : "<not set>",
       ...(withExpiry ? [formatExpiry(t, nowSec)] : []),
     ]);
-    out.human(tabulate(rows, headers));
+    out.human(renderTable(headers, rows).text);
   }
 
   if (tokens.length === 0) {

@@ -3,7 +3,7 @@ import { formatSize, formatTimeSince, parseDuration, parseSize } from "../../../
 import { type CachedRepoInfo, type CachedRevisionInfo, scanCache } from "../../../cache/scan.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import { cacheDirOf, renderCsv, renderTable, text } from "./shared.js";
+import { cacheDirOf, humanTable, renderCsv, text } from "./shared.js";
 
 export interface LsOptions {
   cacheDir?: string | undefined;
@@ -268,7 +268,7 @@ export async function run(ctx: CliContext, options: LsOptions): Promise<void> {
   } else {
     const headers = humanHeaders(options.revisions);
     const rows = entries.map(([repo, rev]) => humanRow(repo, rev, nowMs, (l) => l.join(", ")));
-    const table = renderTable(ctx, headers, rows, {
+    const table = humanTable(ctx, headers, rows, {
       right: ["size"],
       noTruncate: options.truncate === false,
     });

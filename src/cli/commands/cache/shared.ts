@@ -5,6 +5,7 @@ import type { CachePlan } from "../../../cache/plan.js";
 import { isRepoType, parseRepoTypeWord, type RepoType } from "../../../common/repo.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
+import { type RenderedTable, renderTable } from "../../table.js";
 
 /** `--cache-dir`, else the configured hub cache (HF_HUB_CACHE > HUGGINGFACE_HUB_CACHE > HF_HOME/hub). */
 export function cacheDirOf(ctx: CliContext, option: string | undefined): string {
@@ -32,59 +33,23 @@ function terminalWidth(ctx: CliContext): number {
 }
 
 /**
- * Python's human table (`cli/_output.py::Output.table` + `utils/_terminal.py::tabulate`):
- * SCREAMING_SNAKE headers, one space between columns, a dashes row, cells padded (trailing spaces
- * kept), the widest column shrunk with "..." until the table fits the terminal width.
- * Returns the text and whether a cell was truncated.
+ * Python's human table (`cli/_output.py::Output.table`): SCREAMING_SNAKE headers, cells on one
+ * line, shrunk to the terminal width unless `noTruncate` (cli/table.ts renders it).
  */
-export function renderTable(
+export function humanTable(
   ctx: CliContext,
   headers: string[],
   rows: string[][],
   options: { right?: string[]; noTruncate?: boolean } = {},
-): { text: string; truncated: boolean } {
-  const heads = headers.map((h) => h.toUpperCase());
-  const cells = rows.map((r) => r.map((c) => c.replace(/\s+/g, " ").trim()));
-  let truncated = false;
-  if (!options.noTruncate && cells.length) {
-    const natural = heads.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] as string).length)));
-    const budget = terminalWidth(ctx) - Math.max(0, heads.length - 1);
-    if (natural.reduce((a, b) => a + b, 0) > budget) {
-      const caps = [...natural];
-      const floors = heads.map((h) => Math.max(h.length, 4));
-      while (caps.reduce((a, b) => a + b, 0) > budget) {
-        let widest = -1;
-        for (let i = 0; i < caps.length; i++) {
-          if (
-            (caps[i] as number) > (floors[i] as number) &&
-            (widest < 0 || (caps[i] as number) > (caps[widest] as number))
-          )
-            widest = i;
-        }
-        if (widest < 0) break;
-        caps[widest] = (caps[widest] as number) - 1;
-      }
-      for (const r of cells) {
-        r.forEach((c, i) => {
-          const cap = caps[i] as number;
-          if (c.length > cap) {
-            truncated = true;
-            r[i] = `${c.slice(0, cap - 3)}...`;
-          }
-        });
-      }
-    }
-  }
-  const widths = heads.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] as string).length)));
-  const right = new Set((options.right ?? []).map((h) => h.toUpperCase()));
-  const line = (vals: string[]) =>
-    vals
-      .map((v, i) =>
-        right.has(heads[i] as string) ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number),
-      )
-      .join(" ");
-  const lines = [line(heads), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)];
-  return { text: lines.join("\n"), truncated };
+): RenderedTable {
+  return renderTable(
+    headers.map((h) => h.toUpperCase()),
+    rows.map((r) => r.map((c) => c.replace(/\s+/g, " ").trim())),
+    {
+      right: options.right?.map((h) => h.toUpperCase()),
+      width: options.noTruncate ? undefined : terminalWidth(ctx),
+    },
+  );
 }
 
 /** RFC 4180 CSV: a header row, then one row per item; lists joined with a space. */
