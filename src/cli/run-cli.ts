@@ -4,6 +4,7 @@ import { type Env, HF_DEBUG, isTrue } from "../config/index.js";
 import { EXIT, HfError, HfUsageError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { type CliContext, createContext } from "./context.js";
+import { Exporter, resolveExportMode, type View } from "./exporter.js";
 import { Output, type OutputFormat } from "./output.js";
 import { COMMANDS, type CommandEntry, findCommand, GROUPS } from "./registry.js";
 
@@ -26,6 +27,13 @@ interface Globals {
   noColor: boolean;
   rest: string[];
 }
+
+/** `hf --version`: the line people read, or the versions a bug report needs. */
+const versionView: View<string> = {
+  json: (version) => ({ version, node: process.versions.node }),
+  human: (version) => `hubkit ${version}`,
+  quiet: (version) => `hubkit ${version}`,
+};
 
 const FORMATS = new Set(["human", "json", "quiet", "auto", "agent", "table", "csv"]);
 
@@ -198,8 +206,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
       args.splice(0, args.length, ...sub, "--help");
     }
     if (first === "-V" || first === "--version" || first === "version") {
-      if (g.format === "json") out.json({ version: VERSION, node: process.versions.node });
-      else out.result(`hubkit ${VERSION}`);
+      new Exporter(out, resolveExportMode(g.format, g.formatHint), env.COLUMNS).write(versionView, VERSION);
       return EXIT.ok;
     }
     const match = findCommand(args, commands);

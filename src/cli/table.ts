@@ -83,3 +83,21 @@ export function renderTable(
   const text = [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
   return { text, truncated };
 }
+
+/**
+ * Python's human table (`cli/_output.py::Output.table`): SCREAMING_SNAKE headers, every cell on one
+ * line, shrunk to `width` unless `width` is undefined (`--no-truncate`).
+ *
+ * @example humanTable(["id", "size"], rows, { right: ["size"], width: 80 })
+ */
+export function humanTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: TableOptions = {},
+): RenderedTable {
+  return renderTable(
+    headers.map((h) => h.toUpperCase()),
+    rows.map((r) => r.map((c) => c.replace(/\s+/g, " ").trim())),
+    { right: options.right?.map((h) => h.toUpperCase()), width: options.width },
+  );
+}

@@ -3,7 +3,8 @@ import { formatSize } from "../../../cache/format.js";
 import { executePlan, planPrune } from "../../../cache/plan.js";
 import { scanCache } from "../../../cache/scan.js";
 import type { CliContext } from "../../context.js";
-import { cacheDirOf, confirmOrRefuse, planJson, printResult, printSelection, text } from "./shared.js";
+import { resultView, textView, type View } from "../../exporter.js";
+import { cacheDirOf, confirmOrRefuse, planJson, selectionLines } from "./shared.js";
 
 export interface PruneOptions {
   cacheDir?: string | undefined;
@@ -30,29 +31,26 @@ export async function run(ctx: CliContext, options: PruneOptions): Promise<void>
     ctx.out.info(`Keeping ${f.path}: a download in progress is writing it.`);
   const revisions = plan.counts.revisions;
   const incomplete = plan.incomplete.length;
+  const { exporter } = ctx;
   if (revisions === 0 && incomplete === 0) {
-    text(ctx, "No unreferenced revisions, incomplete downloads or shared blobs found. Nothing to prune.");
-    if (ctx.format === "json")
-      ctx.out.json({
-        dry_run: Boolean(options.dryRun),
-        revisions: 0,
-        incomplete: 0,
-        size: 0,
-        ...planJson(plan),
-      });
+    exporter.write(nothingToPruneView, {
+      dry_run: Boolean(options.dryRun),
+      revisions: 0,
+      incomplete: 0,
+      size: 0,
+      ...planJson(plan),
+    });
     return;
   }
   const what = summary(revisions, incomplete);
   const size = formatSize(plan.freedBytes);
-  text(ctx, `About to delete ${what} (${size} total).`);
-  printSelection(ctx, plan);
+  exporter.write(textView, [`About to delete ${what} (${size} total).`, ...selectionLines(plan)]);
   if (options.dryRun) {
-    printResult(
-      ctx,
-      "Dry run: no files were deleted.",
-      { dry_run: true, revisions, incomplete, shared_blobs: 0, size },
-      { dry_run: true, revisions, incomplete, size: plan.freedBytes, ...planJson(plan) },
-    );
+    exporter.write(resultView, {
+      message: "Dry run: no files were deleted.",
+      fields: { dry_run: true, revisions, incomplete, shared_blobs: 0, size },
+      json: { dry_run: true, revisions, incomplete, size: plan.freedBytes, ...planJson(plan) },
+    });
     return;
   }
   if (!(await confirmOrRefuse(ctx, "Proceed?", Boolean(options.yes)))) {
@@ -61,23 +59,28 @@ export async function run(ctx: CliContext, options: PruneOptions): Promise<void>
     return;
   }
   const done = await executePlan(plan);
-  printResult(
-    ctx,
-    `Deleted ${what}; freed ${formatSize(done.freedBytes)}.`,
-    {
+  exporter.write(resultView, {
+    message: `Deleted ${what}; freed ${formatSize(done.freedBytes)}.`,
+    fields: {
       revisions_deleted: revisions,
       incomplete_deleted: incomplete,
       shared_blobs_deleted: 0,
       freed: formatSize(done.freedBytes),
     },
-    {
+    json: {
       revisions_deleted: revisions,
       incomplete_deleted: incomplete,
       freed: done.freedBytes,
       ...planJson(plan),
     },
-  );
+  });
 }
+
+/** Nothing to prune: Python's sentence for people, the (empty) plan for scripts. */
+const nothingToPruneView: View<Record<string, unknown>> = {
+  human: () => "No unreferenced revisions, incomplete downloads or shared blobs found. Nothing to prune.",
+  json: (plan) => plan,
+};
 
 export function createCommand(ctx: CliContext): Command {
   return new Command("prune")

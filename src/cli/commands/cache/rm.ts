@@ -4,15 +4,8 @@ import { executePlan, planRemoval } from "../../../cache/plan.js";
 import { scanCache } from "../../../cache/scan.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import {
-  cacheDirOf,
-  confirmOrRefuse,
-  parseRepoType,
-  planJson,
-  printResult,
-  printSelection,
-  text,
-} from "./shared.js";
+import { resultView, textView, type View } from "../../exporter.js";
+import { cacheDirOf, confirmOrRefuse, parseRepoType, planJson, selectionLines } from "./shared.js";
 
 export interface RmOptions {
   cacheDir?: string | undefined;
@@ -44,74 +37,85 @@ export async function run(ctx: CliContext, targets: string[], options: RmOptions
       ctx.out.hint(`repo ids take their type: hf cache rm ${guesses.join(" ")}  (or pass --repo-type)`);
   }
   const size = formatSize(plan.freedBytes);
+  const { exporter } = ctx;
 
   if (plan.files.length) {
-    text(ctx, `About to delete ${plan.files.length} file(s) totalling ${size}.`);
-    for (const f of plan.files) text(ctx, `  - ${f.label}`);
+    exporter.write(textView, [
+      `About to delete ${plan.files.length} file(s) totalling ${size}.`,
+      ...plan.files.map((f) => `  - ${f.label}`),
+    ]);
     if (options.dryRun) {
-      printResult(
-        ctx,
-        "Dry run: no files were deleted.",
-        { dry_run: true, files: plan.files.length, size },
-        { dry_run: true, files: plan.files.length, size: plan.freedBytes, ...planJson(plan) },
-      );
+      exporter.write(resultView, {
+        message: "Dry run: no files were deleted.",
+        fields: { dry_run: true, files: plan.files.length, size },
+        json: { dry_run: true, files: plan.files.length, size: plan.freedBytes, ...planJson(plan) },
+      });
       return;
     }
     if (!(await confirmOrRefuse(ctx, "Proceed with deletion?", Boolean(options.yes)))) return aborted(ctx);
     const done = await executePlan(plan);
-    printResult(
-      ctx,
-      `Deleted ${plan.files.length} file(s); freed ${formatSize(done.freedBytes)}.`,
-      { files_deleted: plan.files.length, freed: formatSize(done.freedBytes) },
-      { files_deleted: plan.files.length, freed: done.freedBytes, ...planJson(plan) },
-    );
+    exporter.write(resultView, {
+      message: `Deleted ${plan.files.length} file(s); freed ${formatSize(done.freedBytes)}.`,
+      fields: { files_deleted: plan.files.length, freed: formatSize(done.freedBytes) },
+      json: { files_deleted: plan.files.length, freed: done.freedBytes, ...planJson(plan) },
+    });
     return;
   }
 
   if (plan.counts.revisions === 0) {
-    text(ctx, "Nothing to delete.");
-    if (ctx.format === "json")
-      ctx.out.json({ dry_run: Boolean(options.dryRun), repos: 0, revisions: 0, size: 0, ...planJson(plan) });
+    exporter.write(nothingView, {
+      dry_run: Boolean(options.dryRun),
+      repos: 0,
+      revisions: 0,
+      size: 0,
+      ...planJson(plan),
+    });
     return;
   }
   const parts: string[] = [];
   if (plan.counts.repos) parts.push(`${plan.counts.repos} repo(s)`);
   if (plan.counts.partialRevisions) parts.push(`${plan.counts.partialRevisions} revision(s)`);
-  text(ctx, `About to delete ${parts.join(" and ")} totalling ${size}.`);
-  printSelection(ctx, plan);
+  exporter.write(textView, [
+    `About to delete ${parts.join(" and ")} totalling ${size}.`,
+    ...selectionLines(plan),
+  ]);
   if (options.dryRun) {
-    printResult(
-      ctx,
-      "Dry run: no files were deleted.",
-      { dry_run: true, repos: plan.counts.repos, revisions: plan.counts.revisions, size },
-      {
+    exporter.write(resultView, {
+      message: "Dry run: no files were deleted.",
+      fields: { dry_run: true, repos: plan.counts.repos, revisions: plan.counts.revisions, size },
+      json: {
         dry_run: true,
         repos: plan.counts.repos,
         revisions: plan.counts.revisions,
         size: plan.freedBytes,
         ...planJson(plan),
       },
-    );
+    });
     return;
   }
   if (!(await confirmOrRefuse(ctx, "Proceed with deletion?", Boolean(options.yes)))) return aborted(ctx);
   const done = await executePlan(plan);
-  printResult(
-    ctx,
-    `Deleted ${plan.counts.repos} repo(s) and ${plan.counts.revisions} revision(s); freed ${formatSize(done.freedBytes)}.`,
-    {
+  exporter.write(resultView, {
+    message: `Deleted ${plan.counts.repos} repo(s) and ${plan.counts.revisions} revision(s); freed ${formatSize(done.freedBytes)}.`,
+    fields: {
       repos_deleted: plan.counts.repos,
       revisions_deleted: plan.counts.revisions,
       freed: formatSize(done.freedBytes),
     },
-    {
+    json: {
       repos_deleted: plan.counts.repos,
       revisions_deleted: plan.counts.revisions,
       freed: done.freedBytes,
       ...planJson(plan),
     },
-  );
+  });
 }
+
+/** Targets that select nothing: a sentence for people, the (empty) plan for scripts. */
+const nothingView: View<Record<string, unknown>> = {
+  human: () => "Nothing to delete.",
+  json: (plan) => plan,
+};
 
 function aborted(ctx: CliContext): void {
   ctx.out.info("Aborted: nothing was deleted.");

@@ -5,7 +5,6 @@ import type { CachePlan } from "../../../cache/plan.js";
 import { isRepoType, parseRepoTypeWord, type RepoType } from "../../../common/repo.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import { type RenderedTable, renderTable } from "../../table.js";
 
 /** `--cache-dir`, else the configured hub cache (HF_HUB_CACHE > HUGGINGFACE_HUB_CACHE > HF_HOME/hub). */
 export function cacheDirOf(ctx: CliContext, option: string | undefined): string {
@@ -24,34 +23,6 @@ export function parseRepoType(value: string | undefined): RepoType | undefined {
   return v;
 }
 
-/** Terminal width as Python's `shutil.get_terminal_size()`: $COLUMNS, the TTY, else 80. */
-function terminalWidth(ctx: CliContext): number {
-  const c = Number.parseInt(ctx.env.COLUMNS ?? "", 10);
-  if (c > 0) return c;
-  const cols = (ctx.out.stdout as { columns?: number }).columns;
-  return cols && cols > 0 ? cols : 80;
-}
-
-/**
- * Python's human table (`cli/_output.py::Output.table`): SCREAMING_SNAKE headers, cells on one
- * line, shrunk to the terminal width unless `noTruncate` (cli/table.ts renders it).
- */
-export function humanTable(
-  ctx: CliContext,
-  headers: string[],
-  rows: string[][],
-  options: { right?: string[]; noTruncate?: boolean } = {},
-): RenderedTable {
-  return renderTable(
-    headers.map((h) => h.toUpperCase()),
-    rows.map((r) => r.map((c) => c.replace(/\s+/g, " ").trim())),
-    {
-      right: options.right?.map((h) => h.toUpperCase()),
-      width: options.noTruncate ? undefined : terminalWidth(ctx),
-    },
-  );
-}
-
 /** RFC 4180 CSV: a header row, then one row per item; lists joined with a space. */
 export function renderCsv(headers: string[], rows: unknown[][]): string {
   const cell = (v: unknown) => {
@@ -61,60 +32,20 @@ export function renderCsv(headers: string[], rows: unknown[][]): string {
   return [headers, ...rows].map((r) => r.map(cell).join(",")).join("\n");
 }
 
-/**
- * Python's `out.result(message, **data)`: human `✓ message` then `  key: value` lines; quiet the
- * first value; json our own object (bytes as numbers).
- */
-export function printResult(
-  ctx: CliContext,
-  message: string,
-  human: Record<string, string | number | boolean>,
-  json: Record<string, unknown>,
-): void {
-  const fmt = ctx.formatHint;
-  if (ctx.format === "json") {
-    ctx.out.json(json);
-    return;
-  }
-  if (ctx.format === "quiet") {
-    const first = Object.values(human)[0];
-    if (first !== undefined) ctx.out.result(pyStr(first));
-    return;
-  }
-  if (fmt === "agent") {
-    ctx.out.result(
-      Object.entries(human)
-        .map(([k, v]) => `${k}=${pyStr(v)}`)
-        .join(" "),
-    );
-    return;
-  }
-  const lines = [ctx.out.paint("green", `✓ ${message}`)];
-  for (const [k, v] of Object.entries(human)) lines.push(`  ${k}: ${pyStr(v)}`);
-  ctx.out.result(lines.join("\n"));
-}
-
-function pyStr(v: string | number | boolean): string {
-  return typeof v === "boolean" ? (v ? "True" : "False") : String(v);
-}
-
-/** Free text on stdout in human/agent mode only (Python's `out.text`). */
-export function text(ctx: CliContext, line: string): void {
-  if (ctx.format === "human") ctx.out.result(line);
-}
-
-/** The plan's selection as Python prints it (`print_cache_selected_revisions`). */
-export function printSelection(ctx: CliContext, plan: CachePlan): void {
+/** The plan's selection as Python prints it (`print_cache_selected_revisions`), one line each. */
+export function selectionLines(plan: CachePlan): string[] {
+  const lines: string[] = [];
   for (const { repo, revisions, entireRepo } of plan.selected) {
     if (entireRepo) {
-      text(ctx, `  - ${repo.id} (entire repo)`);
+      lines.push(`  - ${repo.id} (entire repo)`);
       continue;
     }
-    text(ctx, `  - ${repo.id}:`);
+    lines.push(`  - ${repo.id}:`);
     for (const rev of revisions) {
-      text(ctx, `      ${rev.commit} [${rev.refs.join(" ") || "(detached)"}] ${formatSize(rev.size)}`);
+      lines.push(`      ${rev.commit} [${rev.refs.join(" ") || "(detached)"}] ${formatSize(rev.size)}`);
     }
   }
+  return lines;
 }
 
 /** The plan as JSON (bytes as numbers), for `--format json` and scripts. */
