@@ -14,7 +14,7 @@ export interface LoginOptions {
   refreshToken?: string | undefined;
   /** Unix seconds. */
   expiresAt?: number | undefined;
-  /** How the token was given, named in a 401 ("--token argument", "pasted token"). */
+  /** How the token was given, named in a 401 ("token argument"; the CLI says "--token argument"). */
   tokenSource?: string | undefined;
   /** Working folder for git (repo-local helpers count). */
   cwd?: string | undefined;
@@ -46,7 +46,12 @@ export async function loginWithToken(
   options: LoginOptions = {},
 ): Promise<LoginResult> {
   const token = cleanToken(rawToken);
-  if (token === undefined) throw new AuthInvalidError("The token is empty.", { remedy: "hf auth login" });
+  if (token === undefined) {
+    throw new AuthInvalidError("The token is empty.", {
+      remedy: "pass the token to validate and save",
+      data: { reason: "empty-token" },
+    });
+  }
   if (token.startsWith("api_org")) {
     throw new AuthInvalidError("You must use your personal account token, not an organization token.", {
       remedy: `create a personal token at ${config.endpoint}/settings/tokens`,
@@ -54,7 +59,7 @@ export async function loginWithToken(
   }
   const client =
     options.client ??
-    createHubClient({ config, token, tokenSource: options.tokenSource ?? "--token argument" });
+    createHubClient({ config, token, tokenSource: options.tokenSource ?? "token argument" });
   const info = await whoami(client);
   const tokenName = tokenNameFor(info);
   await saveToken(config, {

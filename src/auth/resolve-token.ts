@@ -175,7 +175,7 @@ export async function listTokenSources(config: HubConfig = defaultConfig()): Pro
 export function describeTokenSource(source: TokenSource): string {
   switch (source.kind) {
     case "argument":
-      return "--token argument";
+      return "token argument";
     case "env":
       return `${source.name} environment variable`;
     case "file":

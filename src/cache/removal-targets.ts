@@ -46,13 +46,16 @@ export interface RemovalSelection {
 function parseUriTarget(target: string): { type: CachedRepoType; id: string; path: string } {
   const uri = parseHfUri(target);
   if (uri.type === "bucket") {
-    throw new HfUsageError("Only repository hf:// URIs are supported by `hf cache rm`.");
+    throw new HfUsageError(`Only repository hf:// URIs can be removal targets, not buckets: '${target}'.`, {
+      data: { reason: "target-bucket" },
+    });
   }
   if (uri.revision !== undefined) {
-    throw new HfUsageError("Revisions in hf:// URIs are not supported by `hf cache rm`.", {
+    throw new HfUsageError(`Revisions in hf:// URIs are not supported in removal targets: '${target}'.`, {
       remedy: uri.pathInRepo
-        ? "drop '@<revision>' to delete the file from all cached revisions"
-        : "pass the revision hash instead, see 'hf cache ls --revisions'",
+        ? "drop '@<revision>' to remove the file from all cached revisions"
+        : "target the revision by its commit hash instead (scanCache() lists them)",
+      data: { reason: "target-revision", revision: uri.revision, filename: uri.pathInRepo || undefined },
     });
   }
   return { type: uri.type, id: uri.id, path: uri.pathInRepo };
@@ -147,7 +150,8 @@ export function selectRemovalTargets(
   }
   if (fileTargets > 0 && fileTargets !== wanted.length) {
     throw new HfUsageError("File targets cannot be mixed with repository or revision targets.", {
-      remedy: "run 'hf cache rm' once for the files and once for the repos or revisions",
+      remedy: "plan the files and the repos or revisions separately (two planRemoval calls)",
+      data: { reason: "targets-mixed" },
     });
   }
   return { revisions, files, missing };

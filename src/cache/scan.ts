@@ -193,12 +193,14 @@ export async function scanCache(options: ScanCacheOptions = {}): Promise<CacheSc
   if (!top) {
     throw new CacheError(`Cache directory not found: ${cacheDir}`, {
       remedy:
-        "pass --cache-dir, or set HF_HUB_CACHE to the folder that holds the models--*/datasets--* folders",
+        "pass `cacheDir`, or set HF_HUB_CACHE to the folder that holds the models--*/datasets--* folders",
+      data: { reason: "cache-dir-missing", path: cacheDir },
     });
   }
   if (!top.isDirectory()) {
     throw new CacheError(`Scan cache expects a directory but found a file: ${cacheDir}`, {
-      remedy: "pass --cache-dir with a folder, or set HF_HUB_CACHE",
+      remedy: "pass a folder as `cacheDir`, or set HF_HUB_CACHE",
+      data: { reason: "cache-dir-is-file", path: cacheDir },
     });
   }
   const warnings: CacheWarning[] = [];

@@ -223,18 +223,16 @@ function isFallbackError(e: unknown): boolean {
 function notCachedError(t: FileTask, cause: unknown): LocalEntryNotFoundError {
   const offline = t.ctx.config.offline;
   const what = `${t.filename} of ${t.ctx.repoType} ${t.repoId} at revision ${t.revision}`;
-  const type = t.ctx.repoType === "model" ? "" : ` --repo-type ${t.ctx.repoType}`;
-  const rev = t.revision === "main" ? "" : ` --revision ${t.revision}`;
-  const fetch = `hf download ${t.repoId} ${t.filename}${type}${rev}`;
   return new LocalEntryNotFoundError(
     offline
       ? `${what} is not in the local cache and offline mode is enabled (HF_HUB_OFFLINE), so it cannot be downloaded.`
       : `${what} is not in the local cache and the Hub could not be reached: ${(cause as Error)?.message ?? cause}`,
     {
       cause,
-      remedy: offline
-        ? `unset HF_HUB_OFFLINE (or drop --offline), then: ${fetch}`
-        : `check your connection, then: ${fetch}`,
+      remedy: offline ? "unset HF_HUB_OFFLINE, then download it once" : "check your connection, then retry",
+      repoId: t.repoId,
+      repoType: t.ctx.repoType,
+      data: { reason: "not-cached", revision: t.revision, filename: t.filename, offline },
     },
   );
 }

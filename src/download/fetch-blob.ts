@@ -129,7 +129,8 @@ function diskFull(e: unknown, o: FetchBlobOptions, written: number): DiskFullErr
     `No space left on the device while writing ${o.partialPath} (${written}${o.size !== undefined ? ` of ${o.size}` : ""} bytes of ${o.filename}). The partial file is kept: re-running the same command resumes from it.`,
     {
       cause: e,
-      remedy: "free some disk space (hf cache prune removes leftovers), then re-run the same command",
+      remedy:
+        "free some disk space (planPrune + executePlan remove leftovers), then call it again: it resumes from the partial file",
     },
   );
 }
@@ -259,7 +260,8 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
         if (failures >= maxAttempts) {
           throw new IntegrityError(`The server keeps sending inconsistent ranges for ${o.filename}.`, {
             url: o.url,
-            remedy: "retry later, or run with --force-download",
+            remedy: "retry later, or pass forceDownload: true",
+            data: { reason: "inconsistent-ranges" },
           });
         }
         failures++;
@@ -345,7 +347,11 @@ export async function fetchBlob(o: FetchBlobOptions): Promise<void> {
     await fsp.rm(o.partialPath, { force: true });
     throw new IntegrityError(
       `Consistency check failed: ${o.filename} should be ${o.size} bytes but ${actual} arrived. The partial file was deleted.`,
-      { url: o.url, remedy: "retry the download (add --force-download if it keeps failing)" },
+      {
+        url: o.url,
+        remedy: "retry the download (pass forceDownload: true if it keeps failing)",
+        data: { reason: "size-mismatch" },
+      },
     );
   }
   if (kind !== "unknown") {
@@ -638,7 +644,11 @@ async function fetchRanged(o: FetchBlobOptions, size: number, parts: number): Pr
     await fsp.rm(path, { force: true });
     throw new IntegrityError(
       `Consistency check failed: ${o.filename} should be ${size} bytes but ${downloaded} arrived. The partial file was deleted.`,
-      { url: o.url, remedy: "retry the download (add --force-download if it keeps failing)" },
+      {
+        url: o.url,
+        remedy: "retry the download (pass forceDownload: true if it keeps failing)",
+        data: { reason: "size-mismatch" },
+      },
     );
   }
   if (hasher) {

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { describeTokenSource, listTokenSources, resolveToken } from "../../../auth/resolve-token.js";
-import { describeRole, NOT_LOGGED_IN, tokenNameFor, whoami } from "../../../auth/whoami.js";
+import { describeRole, tokenNameFor, whoami } from "../../../auth/whoami.js";
 import { DEFAULT_ENDPOINT } from "../../../config/index.js";
 import { NotLoggedInError } from "../../../errors.js";
 import { createHubClient } from "../../../http/hub-client.js";
@@ -65,7 +65,7 @@ export const whoamiView: View<WhoamiResult> = {
 export async function run(ctx: CliContext): Promise<WhoamiResult> {
   const { out, config } = ctx;
   const r = await resolveToken({ token: true, onWarning: warner(ctx) }, config);
-  if (!r) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
+  if (!r) throw new NotLoggedInError(); // worded by the CLI's error table
   const source = describeTokenSource(r.source);
   const client = createHubClient({ config, token: r.token, tokenSource: source });
   const info = await whoami(client);
