@@ -1,12 +1,15 @@
 /**
  * The CLI's one table renderer: Python's `tabulate` (utils/_terminal.py), which both `hf auth list`
- * and `Output.table` (cli/_output.py, `hf cache ls`, `hf download --dry-run`) print through. Headers
- * and cells are printed as given: SCREAMING_SNAKE headers and one-line cells are the caller's
- * choice (the exporter's `table` makes them, as `Output.table` does).
+ * and `Output.table` (cli/_output.py: `hf cache ls`, `hf download --dry-run`) print through.
  */
 
 export interface TableOptions {
-  /** Headers of the columns aligned right (Python: `alignments={"size": "right"}`). */
+  /**
+   * `Output.table`'s human form: SCREAMING_SNAKE headers and every cell on one line. Otherwise
+   * headers and cells are printed as given (`hf auth list`).
+   */
+  human?: boolean | undefined;
+  /** Headers (as given) of the columns aligned right (Python: `alignments={"size": "right"}`). */
   right?: readonly string[] | undefined;
   /**
    * Fit the table into this many terminal columns first (`_truncate_columns`): the widest column
@@ -64,16 +67,19 @@ function truncateToWidth(headers: readonly string[], cells: string[][], width: n
  * @example
  * renderTable(["FILE", "SIZE"], [["config.json", "1.2K"]], { right: ["SIZE"] }).text
  * // "FILE        SIZE\n----------- ----\nconfig.json 1.2K"
+ * renderTable(["id", "size"], rows, { human: true, right: ["size"], width: 80 }) // hf cache ls
  */
 export function renderTable(
-  headers: readonly string[],
+  given: readonly string[],
   rows: readonly (readonly string[])[],
   options: TableOptions = {},
 ): RenderedTable {
-  const cells = rows.map((r) => [...r]);
+  const up = (h: string) => (options.human ? h.toUpperCase() : h);
+  const headers = given.map(up);
+  const cells = rows.map((r) => (options.human ? r.map((c) => c.replace(/\s+/g, " ").trim()) : [...r]));
   const truncated = options.width !== undefined && truncateToWidth(headers, cells, options.width);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
-  const right = new Set(options.right ?? []);
+  const right = new Set((options.right ?? []).map(up));
   const line = (vals: readonly string[]) =>
     vals
       .map((v, i) =>
@@ -82,22 +88,4 @@ export function renderTable(
       .join(" ");
   const text = [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
   return { text, truncated };
-}
-
-/**
- * Python's human table (`cli/_output.py::Output.table`): SCREAMING_SNAKE headers, every cell on one
- * line, shrunk to `width` unless `width` is undefined (`--no-truncate`).
- *
- * @example humanTable(["id", "size"], rows, { right: ["size"], width: 80 })
- */
-export function humanTable(
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-  options: TableOptions = {},
-): RenderedTable {
-  return renderTable(
-    headers.map((h) => h.toUpperCase()),
-    rows.map((r) => r.map((c) => c.replace(/\s+/g, " ").trim())),
-    { right: options.right?.map((h) => h.toUpperCase()), width: options.width },
-  );
 }

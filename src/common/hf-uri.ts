@@ -35,12 +35,15 @@ function invalid(uri: string, msg: string): HfUsageError {
   return new HfUsageError(`Invalid HF URI '${uri}'. ${msg}`);
 }
 
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s; // Python's unquote leaves malformed escapes as they are
-  }
+/** Python's `urllib.parse.unquote`: decodes each run of `%XX` escapes, leaving malformed ones as they are. */
+function unquote(s: string): string {
+  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run; // not UTF-8 (Python would put U+FFFD there)
+    }
+  });
 }
 
 /** `_split_type`: the optional plural type prefix; a singular one is refused with the plural. */
@@ -114,7 +117,7 @@ export function parseHfUri(uri: string): HfUri {
       const slash = revAndPath.indexOf("/");
       const rawRev = special ? special[0] : slash < 0 ? revAndPath : revAndPath.slice(0, slash);
       pathInRepo = revAndPath.slice(rawRev.length).replace(/^\//, "");
-      revision = decode(rawRev);
+      revision = unquote(rawRev);
       if (!revision) throw invalid(uri, "Empty revision after '@'.");
     }
   }

@@ -7,14 +7,7 @@ import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
 import type { View } from "../../exporter.js";
 import { createDeviceCodeDisplay } from "../../progress.js";
-import {
-  envName,
-  isInteractive,
-  readAllStdin,
-  reportGitHelpers,
-  shadowingEnv,
-  warner,
-} from "./auth-shared.js";
+import { isInteractive, readAllStdin, reportGitHelpers, shadowingVariable, warner } from "./auth-shared.js";
 
 export interface LoginCommandOptions {
   /** A token, or "-" to read it from stdin. */
@@ -194,19 +187,18 @@ async function report(ctx: CliContext, r: LoginResult): Promise<void> {
   out.info(`The token \`${r.tokenName}\` has been saved to ${config.storedTokensPath}`);
   if (r.gitHelpers !== undefined) reportGitHelpers(ctx, r.gitHelpers);
   out.info(`Your token has been saved to ${config.tokenPath}`);
-  const env = await shadowingEnv(ctx);
+  const shadow = await shadowingVariable(ctx);
   ctx.exporter.write(loginView, {
     user: r.info.name,
     tokenName: r.tokenName,
     role: r.role,
     tokenPath: config.tokenPath,
     gitHelpers: r.gitHelpers,
-    shadowedBy: env ? envName(env) : undefined,
+    shadowedBy: shadow,
   });
-  if (env) {
-    const name = envName(env);
+  if (shadow) {
     out.warn(
-      `${name} is set and is still the active token: it takes precedence over the token you just saved. Unset it to use the saved login: unset ${name}`,
+      `${shadow} is set and is still the active token: it takes precedence over the token you just saved. Unset it to use the saved login: unset ${shadow}`,
     );
   }
 }

@@ -4,7 +4,7 @@ import { resolveToken } from "../../../auth/resolve-token.js";
 import { listStoredTokens, unknownTokenName } from "../../../auth/token-store.js";
 import type { CliContext } from "../../context.js";
 import type { View } from "../../exporter.js";
-import { envName, shadowingEnv, warner } from "./auth-shared.js";
+import { shadowingVariable, warner } from "./auth-shared.js";
 
 export interface LogoutOptions {
   tokenName?: string | undefined;
@@ -67,16 +67,15 @@ export async function run(ctx: CliContext, opts: LogoutOptions): Promise<void> {
   const result = await logout(config, { tokenName: opts.tokenName, cwd: ctx.cwd });
   if (opts.tokenName !== undefined && result.wasActive)
     out.warn(`Active token '${opts.tokenName}' has been deleted.`);
-  const env = await shadowingEnv(ctx);
+  const shadow = await shadowingVariable(ctx);
   ctx.exporter.write(logoutView, {
     loggedOut: true,
     tokenName: opts.tokenName,
-    stillLoggedInBy: env ? envName(env) : undefined,
+    stillLoggedInBy: shadow,
   });
-  if (env) {
-    const name = envName(env);
+  if (shadow) {
     out.warn(
-      `The saved token${opts.tokenName === undefined ? "s were" : " was"} deleted, but you are still logged in: ${name} is set. To log out completely: unset ${name}`,
+      `The saved token${opts.tokenName === undefined ? "s were" : " was"} deleted, but you are still logged in: ${shadow} is set. To log out completely: unset ${shadow}`,
     );
   }
 }

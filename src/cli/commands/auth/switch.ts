@@ -4,7 +4,7 @@ import { listStoredTokens, switchToken, unknownTokenName } from "../../../auth/t
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
 import { plainView, type View } from "../../exporter.js";
-import { envName, isInteractive, reportGitHelpers, shadowingEnv, warner } from "./auth-shared.js";
+import { isInteractive, reportGitHelpers, shadowingVariable, warner } from "./auth-shared.js";
 
 export interface SwitchOptions {
   tokenName?: string | undefined;
@@ -65,10 +65,8 @@ export async function run(ctx: CliContext, opts: SwitchOptions): Promise<void> {
   await switchToken(config, name);
   out.info(`Your token has been saved to ${config.tokenPath}`);
   ctx.exporter.write(switchedView, { name, tokenPath: config.tokenPath });
-  const env = await shadowingEnv(ctx);
-  if (env) {
-    out.warn(
-      `${envName(env)} is set and will override the token you just switched to. Unset it: unset ${envName(env)}`,
-    );
+  const shadow = await shadowingVariable(ctx);
+  if (shadow) {
+    out.warn(`${shadow} is set and will override the token you just switched to. Unset it: unset ${shadow}`);
   }
 }

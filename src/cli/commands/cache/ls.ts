@@ -4,7 +4,7 @@ import { type CachedRepoInfo, type CachedRevisionInfo, scanCache } from "../../.
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
 import type { HumanStyle, View } from "../../exporter.js";
-import { humanTable } from "../../table.js";
+import { renderTable } from "../../table.js";
 import { cacheDirOf, renderCsv } from "./shared.js";
 
 export interface LsOptions {
@@ -267,7 +267,8 @@ export const listingView: View<CacheListing> = {
   human: (l, style) => {
     if (l.entries.length === 0) return "No results found.";
     const rows = l.entries.map(([repo, rev]) => humanRow(repo, rev, l.nowMs, (list) => list.join(", ")));
-    const table = humanTable(humanHeaders(l.revisions), rows, {
+    const table = renderTable(humanHeaders(l.revisions), rows, {
+      human: true,
       right: ["size"],
       width: l.noTruncate ? undefined : style.width(),
     });

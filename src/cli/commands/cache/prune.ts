@@ -1,10 +1,9 @@
 import { Command } from "commander";
 import { formatSize } from "../../../cache/format.js";
-import { executePlan, planPrune } from "../../../cache/plan.js";
+import { planPrune } from "../../../cache/plan.js";
 import { scanCache } from "../../../cache/scan.js";
 import type { CliContext } from "../../context.js";
-import { resultView, textView, type View } from "../../exporter.js";
-import { cacheDirOf, confirmOrRefuse, planJson, selectionLines } from "./shared.js";
+import { cacheDirOf, confirmAndDelete, nothingToDelete, selectionLines } from "./shared.js";
 
 export interface PruneOptions {
   cacheDir?: string | undefined;
@@ -31,56 +30,31 @@ export async function run(ctx: CliContext, options: PruneOptions): Promise<void>
     ctx.out.info(`Keeping ${f.path}: a download in progress is writing it.`);
   const revisions = plan.counts.revisions;
   const incomplete = plan.incomplete.length;
-  const { exporter } = ctx;
   if (revisions === 0 && incomplete === 0) {
-    exporter.write(nothingToPruneView, {
-      dry_run: Boolean(options.dryRun),
-      revisions: 0,
-      incomplete: 0,
-      size: 0,
-      ...planJson(plan),
-    });
+    nothingToDelete(
+      ctx,
+      plan,
+      "No unreferenced revisions, incomplete downloads or shared blobs found. Nothing to prune.",
+      { revisions: 0, incomplete: 0 },
+      options.dryRun,
+    );
     return;
   }
   const what = summary(revisions, incomplete);
-  const size = formatSize(plan.freedBytes);
-  exporter.write(textView, [`About to delete ${what} (${size} total).`, ...selectionLines(plan)]);
-  if (options.dryRun) {
-    exporter.write(resultView, {
-      message: "Dry run: no files were deleted.",
-      fields: { dry_run: true, revisions, incomplete, shared_blobs: 0, size },
-      json: { dry_run: true, revisions, incomplete, size: plan.freedBytes, ...planJson(plan) },
-    });
-    return;
-  }
-  if (!(await confirmOrRefuse(ctx, "Proceed?", Boolean(options.yes)))) {
-    ctx.out.info("Aborted: nothing was deleted.");
-    ctx.exitCode = 1;
-    return;
-  }
-  const done = await executePlan(plan);
-  exporter.write(resultView, {
-    message: `Deleted ${what}; freed ${formatSize(done.freedBytes)}.`,
-    fields: {
-      revisions_deleted: revisions,
-      incomplete_deleted: incomplete,
-      shared_blobs_deleted: 0,
-      freed: formatSize(done.freedBytes),
+  await confirmAndDelete(
+    ctx,
+    plan,
+    {
+      about: [`About to delete ${what} (${formatSize(plan.freedBytes)} total).`, ...selectionLines(plan)],
+      question: "Proceed?",
+      what,
+      counts: { revisions, incomplete },
+      deleted: { revisions_deleted: revisions, incomplete_deleted: incomplete },
+      sharedBlobs: true,
     },
-    json: {
-      revisions_deleted: revisions,
-      incomplete_deleted: incomplete,
-      freed: done.freedBytes,
-      ...planJson(plan),
-    },
-  });
+    options,
+  );
 }
-
-/** Nothing to prune: Python's sentence for people, the (empty) plan for scripts. */
-const nothingToPruneView: View<Record<string, unknown>> = {
-  human: () => "No unreferenced revisions, incomplete downloads or shared blobs found. Nothing to prune.",
-  json: (plan) => plan,
-};
 
 export function createCommand(ctx: CliContext): Command {
   return new Command("prune")

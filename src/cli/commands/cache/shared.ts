@@ -1,10 +1,11 @@
 // Helpers shared by the `hf cache` commands (not a command: the registry never loads this file).
 import { resolve } from "node:path";
 import { formatSize } from "../../../cache/format.js";
-import type { CachePlan } from "../../../cache/plan.js";
+import { type CachePlan, executePlan } from "../../../cache/plan.js";
 import { isRepoType, parseRepoTypeWord, type RepoType } from "../../../common/repo.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
+import { resultView, textView } from "../../exporter.js";
 
 /** `--cache-dir`, else the configured hub cache (HF_HUB_CACHE > HUGGINGFACE_HUB_CACHE > HF_HOME/hub). */
 export function cacheDirOf(ctx: CliContext, option: string | undefined): string {
@@ -84,4 +85,76 @@ export async function confirmOrRefuse(ctx: CliContext, message: string, yes: boo
     { message, default: false },
     { input: ctx.stdin as NodeJS.ReadableStream, output: ctx.out.stdout as NodeJS.WritableStream },
   );
+}
+
+/**
+ * Nothing to delete: Python's sentence for people; for scripts the (empty) plan with zero counts.
+ *
+ * @example nothingToDelete(ctx, plan, "Nothing to delete.", { repos: 0, revisions: 0 }, false)
+ */
+export function nothingToDelete(
+  ctx: CliContext,
+  plan: CachePlan,
+  sentence: string,
+  counts: Record<string, number>,
+  dryRun: boolean | undefined,
+): void {
+  ctx.exporter.write(
+    {
+      human: () => sentence,
+      json: () => ({ dry_run: Boolean(dryRun), ...counts, size: 0, ...planJson(plan) }),
+    },
+    undefined,
+  );
+}
+
+/** What a deletion is, in the words `hf cache rm` and `hf cache prune` print. */
+export interface Deletion {
+  /** "About to delete …" and the selection under it (human only). */
+  about: string[];
+  /** The confirmation question. */
+  question: string;
+  /** What goes, for "Deleted <what>; freed 1.2K.". */
+  what: string;
+  /** The dry run's counts (`files`, or `repos` and `revisions`, ...), in print order. */
+  counts: Record<string, number>;
+  /** The same once deleted (`files_deleted`, ...). */
+  deleted: Record<string, number>;
+  /** Python's always-zero shared-blob counts, which prune prints in its human forms. */
+  sharedBlobs?: boolean | undefined;
+}
+
+/**
+ * The rest of `hf cache rm` / `prune` once the plan is made: show it, then stop (`--dry-run`), or
+ * confirm, execute and report the bytes freed, as Python's `out.result` does in each format.
+ */
+export async function confirmAndDelete(
+  ctx: CliContext,
+  plan: CachePlan,
+  d: Deletion,
+  options: { yes?: boolean | undefined; dryRun?: boolean | undefined },
+): Promise<void> {
+  const { exporter } = ctx;
+  exporter.write(textView, d.about);
+  const shared = (key: string) => (d.sharedBlobs ? { [key]: 0 } : {});
+  if (options.dryRun) {
+    exporter.write(resultView, {
+      message: "Dry run: no files were deleted.",
+      fields: { dry_run: true, ...d.counts, ...shared("shared_blobs"), size: formatSize(plan.freedBytes) },
+      json: { dry_run: true, ...d.counts, size: plan.freedBytes, ...planJson(plan) },
+    });
+    return;
+  }
+  if (!(await confirmOrRefuse(ctx, d.question, Boolean(options.yes)))) {
+    ctx.out.info("Aborted: nothing was deleted.");
+    ctx.exitCode = 1;
+    return;
+  }
+  const done = await executePlan(plan);
+  const freed = formatSize(done.freedBytes);
+  exporter.write(resultView, {
+    message: `Deleted ${d.what}; freed ${freed}.`,
+    fields: { ...d.deleted, ...shared("shared_blobs_deleted"), freed },
+    json: { ...d.deleted, freed: done.freedBytes, ...planJson(plan) },
+  });
 }
