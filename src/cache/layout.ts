@@ -47,7 +47,11 @@ export function parseRepoFolderName(
   };
 }
 
-/** Whether `child` lies strictly inside the folder `parent` (both absolute). */
+/**
+ * Whether `child` lies strictly inside the folder `parent` (both absolute).
+ *
+ * @example isInsideDir("/c/hub/models--a--b", "/c/hub") // true; isInsideDir("/c/hub", "/c/hub") // false
+ */
 export function isInsideDir(child: string, parent: string): boolean {
   return child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }

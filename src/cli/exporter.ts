@@ -43,7 +43,11 @@ export interface View<T> {
   raw?: boolean;
 }
 
-/** The mode of the global flags: `--format` (with its extra values) folded into five. */
+/**
+ * The mode of the global flags: `--format` (with its extra values) folded into five.
+ *
+ * @example resolveExportMode("human", "csv") // "csv"; resolveExportMode("quiet", undefined) // "quiet"
+ */
 export function resolveExportMode(
   format: "human" | "json" | "quiet",
   formatHint: string | undefined,

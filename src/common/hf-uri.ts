@@ -25,7 +25,11 @@ const PROTOCOL = "hf://";
 /** Special refs that contain a `/` and win when splitting `<revision>/<path>` (`_SPECIAL_REFS_REVISION_REGEX`). */
 const SPECIAL_REF = /^refs\/(?:convert\/[\w.-]+|pr\/\d+)/;
 
-/** Whether `value` is meant as an `hf://` URI (Python branches on the prefix, the user's intent). */
+/**
+ * Whether `value` is meant as an `hf://` URI (Python branches on the prefix, the user's intent).
+ *
+ * @example isHfUri("hf://acme/x") // true; isHfUri("acme/x") // false
+ */
 export function isHfUri(value: string): boolean {
   return value.startsWith(PROTOCOL);
 }

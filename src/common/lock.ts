@@ -55,7 +55,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A lock file's `{pid, host, since}`, or undefined for anything else (empty, half-written, foreign). */
+/**
+ * A lock file's `{pid, host, since}`, or undefined for anything else (empty, half-written, foreign).
+ *
+ * @example parseLockInfo('{"pid":42,"host":"h","since":"2026-01-01T00:00:00Z"}')?.pid // 42
+ */
 export function parseLockInfo(text: string): LockInfo | undefined {
   try {
     const v = JSON.parse(text) as LockInfo;

@@ -127,6 +127,10 @@ export interface Deletion {
 /**
  * The rest of `hf cache rm` / `prune` once the plan is made: show it, then stop (`--dry-run`), or
  * confirm, execute and report the bytes freed, as Python's `out.result` does in each format.
+ *
+ * @example
+ * await confirmAndDelete(ctx, plan, { about, question: "Proceed?", what: "2 file(s)",
+ *   counts: { files: 2 }, deleted: { files_deleted: 2 } }, { yes: true });
  */
 export async function confirmAndDelete(
   ctx: CliContext,
