@@ -1,9 +1,13 @@
 /**
  * hubkit's errors. Every failure a user can meet is an `HfError` with a stable `code` (tests and
- * callers match on it, never on message text), a one-line `message`, a `remedy` (a runnable command
- * or a URL) and the underlying `cause`. The CLI prints `Error: <message>` and `Hint: <remedy>` and
- * exits with `exitCode`. Messages never contain a token.
+ * callers match on it, never on message text), a one-line `message`, a `remedy` in the library's
+ * terms (an option such as `revision` or `repoType: "dataset"`, a variable, a URL; never a CLI flag),
+ * structured `data` about what failed, and the underlying `cause`. The CLI words its own remedies
+ * from the code and the data (src/cli/error-table.ts) and picks the exit code (src/cli/exit-codes.ts).
+ * Messages never contain a token.
  */
+
+import type { TokenSource } from "./common/token-source.js";
 
 export type HfErrorCode =
   | "HF_USAGE"
@@ -33,8 +37,32 @@ export type HfErrorCode =
   | "HF_CACHE"
   | "HF_IO";
 
-/** Documented exit codes (README "Exit codes"). */
-export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Facts about a failure, for callers and for the CLI's wording of it. Never a token: a token's
+ * source says where it came from (`{ kind: "env", name: "HF_TOKEN" }`), not what it is.
+ */
+export interface HfErrorData {
+  /** A finer reason within the code, as stable as it: "not-cached", "invalid-repo-id", ... */
+  reason?: string | undefined;
+  revision?: string | undefined;
+  /** A file in the repo. */
+  filename?: string | undefined;
+  /** A file or folder on disk the failure is about. */
+  path?: string | undefined;
+  /** The Hub the request went to. */
+  endpoint?: string | undefined;
+  /** Whether the failed request carried a token, and where that token came from. */
+  tokenSent?: boolean | undefined;
+  tokenSource?: TokenSource | undefined;
+  /** The repo's web page: where access is requested, branches and files are listed. */
+  repoUrl?: string | undefined;
+  /** HF_HUB_OFFLINE was set, so nothing was asked of the Hub. */
+  offline?: boolean | undefined;
+  /** The type under which the same id does exist (a "model" that is a dataset). */
+  suggestedRepoType?: string | undefined;
+  /** What the caller may choose from instead (saved token names). */
+  choices?: readonly string[] | undefined;
+}
 
 export interface HfErrorOptions {
   remedy?: string | undefined;
@@ -48,6 +76,7 @@ export interface HfErrorOptions {
   url?: string | undefined;
   repoId?: string | undefined;
   repoType?: string | undefined;
+  data?: HfErrorData | undefined;
 }
 
 export class HfError extends Error {
@@ -59,6 +88,7 @@ export class HfError extends Error {
   readonly url: string | undefined;
   repoId: string | undefined;
   repoType: string | undefined;
+  readonly data: HfErrorData;
 
   constructor(code: HfErrorCode, message: string, options: HfErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -71,11 +101,15 @@ export class HfError extends Error {
     this.url = options.url;
     this.repoId = options.repoId;
     this.repoType = options.repoType;
+    this.data = options.data ?? {};
   }
 
-  /** 2 for usage errors, 130 (128 + SIGINT) for an interruption, 1 for everything else. */
+  /**
+   * @deprecated Exit codes belong to the CLI (`exitCodeOf` in src/cli/exit-codes.ts, which a test
+   * keeps in step with this). Kept so callers of hubkit 0.1 keep working.
+   */
   get exitCode(): number {
-    return this.code === "HF_USAGE" ? EXIT.usage : this.code === "HF_ABORTED" ? EXIT.interrupted : EXIT.error;
+    return this.code === "HF_USAGE" ? 2 : this.code === "HF_ABORTED" ? 130 : 1;
   }
 }
 
@@ -93,17 +127,29 @@ export class HfConfigError extends HfError {
   }
 }
 
-/** No token anywhere, and the operation needs one. */
+/** The remedy for a missing token, in library terms (the CLI says `hf auth login`). */
+export const LOGIN_REMEDY = "set HF_TOKEN, pass `token`, or save a login with loginWithToken()";
+
+/**
+ * No token anywhere, and the operation needs one. Without a `url`, nothing was sent (no token was
+ * found); with one, the server asked for a token (401).
+ */
 export class NotLoggedInError extends HfError {
-  constructor(message = "Not logged in.", options: HfErrorOptions = {}) {
-    super("HF_NOT_LOGGED_IN", message, { remedy: "hf auth login  (or export HF_TOKEN=...)", ...options });
+  constructor(
+    message = "Not logged in: no token was found and none was given.",
+    options: HfErrorOptions = {},
+  ) {
+    super("HF_NOT_LOGGED_IN", message, { remedy: LOGIN_REMEDY, ...options });
   }
 }
 
 /** The server rejected the token (401 "Invalid credentials" / invalid user token). */
 export class AuthInvalidError extends HfError {
   constructor(message: string, options: HfErrorOptions = {}) {
-    super("HF_AUTH_INVALID", message, { remedy: "hf auth login --force", ...options });
+    super("HF_AUTH_INVALID", message, {
+      remedy: "pass a valid token, or save a new login with loginWithToken()",
+      ...options,
+    });
   }
 }
 

@@ -46,7 +46,12 @@ export async function loginWithToken(
   options: LoginOptions = {},
 ): Promise<LoginResult> {
   const token = cleanToken(rawToken);
-  if (token === undefined) throw new AuthInvalidError("The token is empty.", { remedy: "hf auth login" });
+  if (token === undefined) {
+    throw new AuthInvalidError("The token is empty.", {
+      remedy: "pass the token to validate and save",
+      data: { reason: "empty-token" },
+    });
+  }
   if (token.startsWith("api_org")) {
     throw new AuthInvalidError("You must use your personal account token, not an organization token.", {
       remedy: `create a personal token at ${config.endpoint}/settings/tokens`,

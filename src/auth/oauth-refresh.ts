@@ -1,5 +1,5 @@
+import { withLock } from "../common/lock.js";
 import type { HubConfig } from "../config/index.js";
-import { withLockFile } from "./lock-file.js";
 import { OAuthError } from "./oauth-error.js";
 import type { OAuthPost } from "./oauth-http.js";
 import { OAUTH_RECHECK_INTERVAL, OAUTH_REFRESH_MARGIN } from "./refresh-constants.js";
@@ -96,9 +96,10 @@ async function refreshLocked(
   let newExpiresAt: number | undefined;
   try {
     const name = tokenName;
-    [newToken, newExpiresAt] = await withLockFile(
+    [newToken, newExpiresAt] = await withLock(
       `${config.storedTokensPath}.hubkit.lock`,
-      OAUTH_LOCK_TIMEOUT_MS,
+      // Two processes must never spend the same refresh token (the server rotates it).
+      { timeoutMs: OAUTH_LOCK_TIMEOUT_MS, task: "token refresh", mode: 0o600 },
       async (): Promise<[string, number | undefined]> => {
         // Re-read under the lock: another process may have refreshed in the meantime.
         const again = (await readStoredTokensFull(config)).get(name);

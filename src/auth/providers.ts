@@ -96,10 +96,12 @@ export function fromTokenFile(path: string): TokenProvider {
       if (code === "ENOENT" || code === "ENOTDIR") throw new ProviderMiss(path);
       throw new HfConfigError(`Cannot read the token file ${path}: ${code ?? (e as Error).message}`, {
         cause: e,
-        remedy:
-          code === "EACCES" || code === "EPERM"
-            ? `chmod 600 ${path}  (or log in again: hf auth login --force)`
-            : `rm -r ${path} && hf auth login`,
+        ...(code === "EACCES" || code === "EPERM"
+          ? { remedy: `chmod 600 ${path}`, data: { reason: "token-file-unreadable", path } }
+          : {
+              remedy: `rm -r ${path}, then save a login again`,
+              data: { reason: "token-file-broken", path },
+            }),
       });
     }
     const t = cleanToken(raw);

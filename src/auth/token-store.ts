@@ -162,7 +162,12 @@ export function unknownTokenName(config: HubConfig, name: string, known: string[
     `Access token '${name}' not found in ${config.storedTokensPath}. ${
       known.length ? `Saved tokens: ${known.join(", ")}.` : "No tokens are saved."
     }`,
-    { remedy: known.length ? "hf auth list" : "hf auth login" },
+    {
+      remedy: known.length
+        ? "one of the saved names (listStoredTokens())"
+        : "save a login first (loginWithToken())",
+      data: { reason: "unknown-token-name", choices: known },
+    },
   );
 }
 

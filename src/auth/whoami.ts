@@ -51,9 +51,6 @@ export interface WhoAmI {
   };
 }
 
-/** The message every auth command prints when no token is found. */
-export const NOT_LOGGED_IN = "Not logged in. Run `hf auth login` or set HF_TOKEN";
-
 /**
  * Asks the Hub who the client's token belongs to: `GET /api/whoami-v2`. A rejected token throws
  * `AuthInvalidError` naming the token's source; no token at all throws `NotLoggedInError`. Not
@@ -75,7 +72,7 @@ export async function whoami(client?: HubClient): Promise<WhoAmI> {
       tokenSource: found?.source,
     });
   }
-  if (!client.hasToken) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
+  if (!client.hasToken) throw new NotLoggedInError();
   const info = await client.json<WhoAmI>({ url: "/api/whoami-v2", retry: false });
   return { ...info, orgs: Array.isArray(info.orgs) ? info.orgs : [] };
 }

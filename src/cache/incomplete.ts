@@ -1,13 +1,15 @@
 import { readFileSync, statSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
+import { isHolderAlive, parseLockInfo } from "../common/lock.js";
+import { downloadLockPath } from "./lock.js";
 import type { CacheScan } from "./scan.js";
 
 /**
  * Which partial downloads (`blobs/<etag>[.<8hex>].incomplete`) a live process is still writing, so
  * `hf cache prune` leaves them alone. A partial file is live when:
  * - hubkit's lock `.locks/<repo-folder>/<etag>.lock.hubkit` (src/cache/lock.ts) names a running pid
- *   on this host (or any pid on another host: we cannot check it, so we keep the file);
+ *   on this host (or any pid on another host: we cannot check it, so we keep the file), the rule of
+ *   common/lock.ts's `isHolderAlive`;
  * - Python's `.locks/<repo-folder>/<etag>.lock` is flock-ed right now: on Linux `/proc/locks` lists
  *   every held flock by inode, so no need to try (and briefly take) the lock ourselves;
  * - where `/proc/locks` cannot be read, the file was modified in the last 10 minutes.
@@ -16,12 +18,11 @@ export function findLiveIncomplete(scan: CacheScan, nowMs: number = Date.now()):
   const live = new Set<string>();
   if (scan.incompleteFiles.length === 0) return live;
   const lockedInodes = readProcLocks();
-  const me = hostname();
   for (const f of scan.incompleteFiles) {
     const name = f.path.slice(f.path.lastIndexOf("/") + 1);
     const etag = name.slice(0, name.indexOf("."));
     const lockDir = join(scan.cacheDir, ".locks", f.repoFolder);
-    if (hubkitLockIsLive(join(lockDir, `${etag}.lock.hubkit`), me)) {
+    if (hubkitLockIsLive(downloadLockPath(scan.cacheDir, f.repoFolder, etag))) {
       live.add(f.path);
       continue;
     }
@@ -35,21 +36,15 @@ export function findLiveIncomplete(scan: CacheScan, nowMs: number = Date.now()):
   return live;
 }
 
-function hubkitLockIsLive(path: string, me: string): boolean {
-  let info: { pid?: unknown; host?: unknown };
+function hubkitLockIsLive(path: string): boolean {
+  let text: string;
   try {
-    info = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
   } catch {
     return false;
   }
-  if (typeof info.pid !== "number") return false;
-  if (info.host !== me) return true;
-  try {
-    process.kill(info.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
+  const holder = parseLockInfo(text);
+  return holder !== undefined && isHolderAlive(holder);
 }
 
 /** Inode numbers of every held lock (`/proc/locks`: `1: FLOCK ADVISORY WRITE <pid> <maj>:<min>:<inode> 0 EOF`). */

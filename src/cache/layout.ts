@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import type { RepoType } from "../common/repo.js";
+import { type CachedRepoType, REPO_TYPE_PLURALS, type RepoType, repoTypeFromPlural } from "../common/repo.js";
 
 /**
  * Paths inside a huggingface_hub cache (the layout is the contract; python-hf-download.md §2):
@@ -20,15 +20,40 @@ export const CACHEDIR_TAG =
   "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by huggingface_hub.\n# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n";
 
 /** `models--org--name`: `"--".join([f"{type}s", *repo_id.split("/")])` (file_download.repo_folder_name). */
-export function repoFolderName(repoId: string, repoType: RepoType = "model"): string {
-  return [`${repoType}s`, ...repoId.split("/")].join("--");
+export function repoFolderName(repoId: string, repoType: CachedRepoType = "model"): string {
+  return [REPO_TYPE_PLURALS[repoType], ...repoId.split("/")].join("--");
 }
 
-/** The inverse of repoFolderName, or undefined for a folder that is not a repo. */
-export function parseRepoFolderName(name: string): { repoId: string; repoType: RepoType } | undefined {
-  const m = /^(model|dataset|space)s--(.+)$/.exec(name);
-  if (!m) return undefined;
-  return { repoType: m[1] as RepoType, repoId: (m[2] as string).split("--").join("/") };
+/**
+ * The inverse of repoFolderName, as Python's scanner reads a folder name
+ * (`name.split("--", maxsplit=1)`, then `--` -> `/`): undefined when there is no `--` (not a repo
+ * folder); `repoType` undefined when the prefix names no type (`prefix` says what it was).
+ *
+ * @example parseRepoFolderName("datasets--acme--d") // { prefix: "datasets", repoType: "dataset", repoId: "acme/d" }
+ */
+export function parseRepoFolderName(
+  name: string,
+): { prefix: string; repoType: CachedRepoType | undefined; repoId: string } | undefined {
+  const dash = name.indexOf("--");
+  if (dash < 0) return undefined;
+  const prefix = name.slice(0, dash);
+  return {
+    prefix,
+    repoType: repoTypeFromPlural(prefix),
+    repoId: name
+      .slice(dash + 2)
+      .split("--")
+      .join("/"),
+  };
+}
+
+/**
+ * Whether `child` lies strictly inside the folder `parent` (both absolute).
+ *
+ * @example isInsideDir("/c/hub/models--a--b", "/c/hub") // true; isInsideDir("/c/hub", "/c/hub") // false
+ */
+export function isInsideDir(child: string, parent: string): boolean {
+  return child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
 export interface RepoPaths {

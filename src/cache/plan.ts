@@ -1,15 +1,18 @@
 import { promises as fsp } from "node:fs";
-import { join, resolve, sep } from "node:path";
-import { CacheError, HfUsageError } from "../errors.js";
+import { join, resolve } from "node:path";
+import { CacheError } from "../errors.js";
 import { findLiveIncomplete } from "./incomplete.js";
+import { isInsideDir } from "./layout.js";
+import { type PlannedFile, type RemovalTargetOptions, selectRemovalTargets } from "./removal-targets.js";
 import type {
   CachedFileInfo,
   CachedRepoInfo,
-  CachedRepoType,
   CachedRevisionInfo,
   CacheScan,
   IncompleteFileInfo,
 } from "./scan.js";
+
+export type { PlannedFile } from "./removal-targets.js";
 
 /**
  * Deletion as a plan, then an execution (Python's `DeleteCacheStrategy`; python-hf-download.md §3.4,
@@ -23,14 +26,6 @@ export interface PlannedRepo {
   /** The revisions selected in this repo (all of them when `entireRepo`). */
   revisions: CachedRevisionInfo[];
   entireRepo: boolean;
-}
-
-export interface PlannedFile {
-  repo: CachedRepoInfo;
-  revision: CachedRevisionInfo;
-  file: CachedFileInfo;
-  /** `model/org/name@<commit>/<path>` (Python's label). */
-  label: string;
 }
 
 export interface CachePlan {
@@ -68,149 +63,19 @@ export interface CachePlan {
   };
 }
 
-export interface PlanRemovalOptions {
-  /** Makes a bare `org/name` target mean `<repoType>/org/name` (`--repo-type`). */
-  repoType?: CachedRepoType | undefined;
-}
-
-const TYPE_WORDS: Record<string, CachedRepoType> = {
-  model: "model",
-  models: "model",
-  dataset: "dataset",
-  datasets: "dataset",
-  space: "space",
-  spaces: "space",
-  kernel: "kernel",
-  kernels: "kernel",
-};
-
-/** `hf://[<type>s/]<org>/<name>[/<path>]` -> parts; `@revision` is refused as in Python. */
-function parseHfUri(target: string): { type: CachedRepoType; id: string; path: string } {
-  const body = target.slice("hf://".length);
-  if (!body) throw new HfUsageError(`Invalid target '${target}': empty hf:// URI.`);
-  const parts = body.split("/").filter((p) => p !== "");
-  let type: CachedRepoType = "model";
-  const first = parts[0] as string;
-  if (/^(models|datasets|spaces|kernels)$/.test(first)) {
-    type = TYPE_WORDS[first] as CachedRepoType;
-    parts.shift();
-  }
-  if (parts.length === 0) throw new HfUsageError(`Invalid target '${target}': no repo id.`);
-  const idParts = parts.slice(0, Math.min(2, parts.length));
-  const path = parts.slice(idParts.length).join("/");
-  if (idParts.some((p) => p.includes("@")) || (path === "" && target.includes("@"))) {
-    throw new HfUsageError("Revisions in hf:// URIs are not supported by `hf cache rm`.", {
-      remedy: path
-        ? "drop '@<revision>' to delete the file from all cached revisions"
-        : "pass the revision hash instead, see 'hf cache ls --revisions'",
-    });
-  }
-  return { type, id: idParts.join("/"), path };
-}
-
-function isInside(child: string, parent: string): boolean {
-  return child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-}
+export type PlanRemovalOptions = RemovalTargetOptions;
 
 /**
- * Turns `hf cache rm` targets into a plan. A target is a repo (`model/org/name`, case-insensitive;
- * or `org/name` with `repoType`; or `hf://[models/]org/name`), a revision (40 hex, any case), or a
- * file (`hf://[models/]org/name/path/in/repo`: that path in every cached revision; or a path on
- * disk inside `snapshots/<commit>/`: that one revision). File targets cannot be mixed with the
- * others (as in Python). Targets that match nothing land in `plan.missing`.
+ * Turns `hf cache rm` targets (cache/removal-targets.ts: repos, revisions, files) into a plan.
+ * Targets that match nothing land in `plan.missing`.
  *
  * @example
  * const plan = planRemoval(await scanCache({ cacheDir }), ["model/acme/tiny-model"]);
  * console.log(plan.freedBytes); await executePlan(plan);
  */
 export function planRemoval(scan: CacheScan, targets: string[], options: PlanRemovalOptions = {}): CachePlan {
-  const wanted = targets.map((t) => t.trim()).filter((t) => t !== "");
-  const repoById = new Map<string, CachedRepoInfo>();
-  const revByCommit = new Map<string, [CachedRepoInfo, CachedRevisionInfo]>();
-  for (const repo of scan.repos) {
-    repoById.set(repo.id.toLowerCase(), repo);
-    for (const rev of repo.revisions) revByCommit.set(rev.commit.toLowerCase(), [repo, rev]);
-  }
-  const missing: string[] = [];
-  const selected = new Map<CachedRepoInfo, Set<CachedRevisionInfo>>();
-  const files: PlannedFile[] = [];
-  let fileTargets = 0;
-
-  const selectFile = (repo: CachedRepoInfo, rev: CachedRevisionInfo, file: CachedFileInfo) => {
-    files.push({ repo, revision: rev, file, label: `${repo.id}@${rev.commit}/${file.path}` });
-  };
-
-  for (const target of wanted) {
-    // A file on disk inside a snapshot.
-    if (target.includes(sep) || target.startsWith(".")) {
-      const abs = resolve(target);
-      if (isInside(abs, scan.cacheDir)) {
-        fileTargets++;
-        let found = false;
-        for (const repo of scan.repos) {
-          for (const rev of repo.revisions) {
-            if (!isInside(abs, rev.snapshotPath)) continue;
-            for (const f of rev.files) {
-              if (f.filePath === abs || isInside(f.filePath, abs)) {
-                selectFile(repo, rev, f);
-                found = true;
-              }
-            }
-          }
-        }
-        if (!found) missing.push(target);
-        continue;
-      }
-    }
-    if (/^[0-9a-fA-F]{40}$/.test(target)) {
-      const hit = revByCommit.get(target.toLowerCase());
-      if (!hit) missing.push(target);
-      else {
-        const set = selected.get(hit[0]) ?? new Set();
-        set.add(hit[1]);
-        selected.set(hit[0], set);
-      }
-      continue;
-    }
-    let cacheId: string;
-    if (target.startsWith("hf://")) {
-      const uri = parseHfUri(target);
-      if (uri.path) {
-        fileTargets++;
-        const repo = repoById.get(`${uri.type}/${uri.id}`.toLowerCase());
-        let found = false;
-        for (const rev of repo?.revisions ?? []) {
-          for (const f of rev.files) {
-            if (f.path === uri.path) {
-              selectFile(repo as CachedRepoInfo, rev, f);
-              found = true;
-            }
-          }
-        }
-        if (!found) missing.push(target);
-        continue;
-      }
-      cacheId = `${uri.type}/${uri.id}`;
-    } else {
-      const first = target.split("/")[0] as string;
-      if (options.repoType) cacheId = `${options.repoType}/${target}`;
-      else if (TYPE_WORDS[first.toLowerCase()] && target.includes("/")) {
-        cacheId = `${TYPE_WORDS[first.toLowerCase()]}/${target.slice(first.length + 1)}`;
-      } else cacheId = target; // `org/name` without a type: not found, as in Python
-    }
-    const repo = repoById.get(cacheId.toLowerCase());
-    if (!repo) {
-      missing.push(target);
-      continue;
-    }
-    selected.set(repo, new Set(repo.revisions));
-  }
-  if (fileTargets > 0 && fileTargets !== wanted.length) {
-    throw new HfUsageError("File targets cannot be mixed with repository or revision targets.", {
-      remedy: "run 'hf cache rm' once for the files and once for the repos or revisions",
-    });
-  }
-  return buildPlan(scan, "remove", selected, files, [], [], missing);
+  const { revisions, files, missing } = selectRemovalTargets(scan, targets, options);
+  return buildPlan(scan, "remove", revisions, files, [], [], missing);
 }
 
 export interface PlanPruneOptions {
@@ -348,7 +213,7 @@ export async function executePlan(plan: CachePlan, options: ExecuteOptions = {})
   const root = resolve(plan.cacheDir);
   const remove = async (p: string, recursive: boolean, kind: DeletedKind) => {
     // A plan is data a caller could have edited: never delete outside the cache it was made for.
-    if (!isInside(resolve(p), root)) throw new CacheError(`Refusing to delete ${p}: outside ${root}.`);
+    if (!isInsideDir(resolve(p), root)) throw new CacheError(`Refusing to delete ${p}: outside ${root}.`);
     try {
       await fsp.lstat(p);
     } catch (e) {

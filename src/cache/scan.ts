@@ -1,8 +1,10 @@
 import { type Dirent, readdirSync, readFileSync, readlinkSync, type Stats, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
+import { type CachedRepoType, REPO_TYPE_PLURALS } from "../common/repo.js";
 import { defaultConfig } from "../config/index.js";
 import { CacheError } from "../errors.js";
+import { parseRepoFolderName } from "./layout.js";
 
 /**
  * `scanCache`: what a huggingface_hub cache holds, with Python 1.33's semantics
@@ -10,14 +12,7 @@ import { CacheError } from "../errors.js";
  * symlink, a dangling ref or a stray file costs a warning, not the whole repo.
  */
 
-/** Repo types a cache folder can carry (`constants.REPO_TYPES_MAPPING`; kernels are Python-only). */
-export type CachedRepoType = "model" | "dataset" | "space" | "kernel";
-const TYPE_PREFIXES: Record<string, CachedRepoType> = {
-  models: "model",
-  datasets: "dataset",
-  spaces: "space",
-  kernels: "kernel",
-};
+export type { CachedRepoType } from "../common/repo.js";
 
 /** OS helper files Python skips everywhere (`FILES_TO_IGNORE`). */
 const FILES_TO_IGNORE = new Set([".DS_Store", "Thumbs.db", "desktop.ini"]);
@@ -198,12 +193,14 @@ export async function scanCache(options: ScanCacheOptions = {}): Promise<CacheSc
   if (!top) {
     throw new CacheError(`Cache directory not found: ${cacheDir}`, {
       remedy:
-        "pass --cache-dir, or set HF_HUB_CACHE to the folder that holds the models--*/datasets--* folders",
+        "pass `cacheDir`, or set HF_HUB_CACHE to the folder that holds the models--*/datasets--* folders",
+      data: { reason: "cache-dir-missing", path: cacheDir },
     });
   }
   if (!top.isDirectory()) {
     throw new CacheError(`Scan cache expects a directory but found a file: ${cacheDir}`, {
-      remedy: "pass --cache-dir with a folder, or set HF_HUB_CACHE",
+      remedy: "pass a folder as `cacheDir`, or set HF_HUB_CACHE",
+      data: { reason: "cache-dir-is-file", path: cacheDir },
     });
   }
   const warnings: CacheWarning[] = [];
@@ -273,6 +270,9 @@ function scanIncomplete(repoPath: string, folder: string): IncompleteFileInfo[] 
   return out;
 }
 
+type Warn = (kind: CacheWarningKind, path: string, message: string, repoIgnored: boolean) => void;
+
+/** Python's `_scan_cached_repo`, tolerant: only a folder that is not a repo at all is left out. */
 function scanRepo(
   repoPath: string,
   entry: Dirent,
@@ -280,33 +280,28 @@ function scanRepo(
   warnings: CacheWarning[],
   physical: Map<string, number>,
 ): CachedRepoInfo | undefined {
-  const warn = (kind: CacheWarningKind, path: string, message: string, repoIgnored: boolean) =>
+  const warn: Warn = (kind, path, message, repoIgnored) =>
     warnings.push({ kind, path, message, repoIgnored });
-  const name = entry.name;
   if (!isDirEntry(cacheDir, entry)) {
     warn("not-a-directory", repoPath, `Repo path is not a directory: ${repoPath}`, true);
     return undefined;
   }
-  const dash = name.indexOf("--");
-  if (dash < 0) {
+  const folder = parseRepoFolderName(entry.name);
+  if (!folder) {
     warn("not-a-repo", repoPath, `Repo path is not a valid HuggingFace cache directory: ${repoPath}`, true);
     return undefined;
   }
-  const prefix = name.slice(0, dash);
-  const repoType = TYPE_PREFIXES[prefix];
+  const { repoType, repoId } = folder;
   if (!repoType) {
+    const known = Object.values(REPO_TYPE_PLURALS).sort(compareStrings);
     warn(
       "unknown-repo-type",
       repoPath,
-      `Repo type must be one of ['datasets', 'kernels', 'models', 'spaces'], found \`${prefix}\` (${repoPath}).`,
+      `Repo type must be one of [${known.map((t) => `'${t}'`).join(", ")}], found \`${folder.prefix}\` (${repoPath}).`,
       true,
     );
     return undefined;
   }
-  const repoId = name
-    .slice(dash + 2)
-    .split("--")
-    .join("/");
   const snapshotsPath = join(repoPath, "snapshots");
   const snapshotsStat = statSync(snapshotsPath, { throwIfNoEntry: false });
   if (!snapshotsStat?.isDirectory()) {
@@ -314,44 +309,11 @@ function scanRepo(
     warn("no-snapshots", snapshotsPath, `Snapshots dir doesn't exist in cached repo: ${snapshotsPath}`, true);
     return undefined;
   }
-
-  // refs/**: ref name -> commit. Python reads them raw; a trailing newline (written by hand or by
-  // another tool) is stripped here, as Python's own resolve_revision and verify do.
-  const refsByCommit = new Map<string, string[]>();
   const refsPath = join(repoPath, "refs");
-  const refsStat = statSync(refsPath, { throwIfNoEntry: false });
-  if (refsStat && !refsStat.isDirectory()) {
-    warn("refs-is-a-file", refsPath, `Refs directory cannot be a file: ${refsPath}`, false);
-  } else if (refsStat) {
-    const walkRefs = (dir: string, prefixName: string) => {
-      for (const e of readDir(dir) ?? []) {
-        if (FILES_TO_IGNORE.has(e.name)) continue;
-        const p = join(dir, e.name);
-        const refName = prefixName ? `${prefixName}/${e.name}` : e.name;
-        if (isDirEntry(dir, e)) {
-          walkRefs(p, refName);
-          continue;
-        }
-        let commit: string;
-        try {
-          commit = readFileSync(p, "utf8").trim();
-        } catch (err) {
-          warn("unreadable", p, `Cannot read ref ${p}: ${errno(err) ?? String(err)}`, false);
-          continue;
-        }
-        const list = refsByCommit.get(commit);
-        if (list) list.push(refName);
-        else refsByCommit.set(commit, [refName]);
-      }
-    };
-    walkRefs(refsPath, "");
-  }
+  const refsByCommit = readRefs(refsPath, warn);
 
-  // Blob stats by content identity (dev:ino). One stat per pointer, following the link: that gives
-  // size, times and identity in a single syscall, where readlink + stat would take two (the blob
-  // path itself is read lazily, see CachedFile).
+  // Blob stats by content identity (dev:ino), shared by the revisions: a blob counts once per repo.
   const blobStats = new Map<string, BlobStat>();
-
   const revisions: CachedRevisionInfo[] = [];
   for (const e of readDir(snapshotsPath) ?? []) {
     if (FILES_TO_IGNORE.has(e.name)) continue;
@@ -360,63 +322,9 @@ function scanRepo(
       warn("file-in-snapshots", revPath, `Snapshots folder corrupted. Found a file: ${revPath}`, false);
       continue;
     }
-    const files: CachedFile[] = [];
-    const missingFiles: string[] = [];
-    const walk = (dir: string, rel: string) => {
-      let names: string[];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        return;
-      }
-      for (const name of names) {
-        if (FILES_TO_IGNORE.has(name)) continue;
-        const p = `${dir}/${name}`;
-        const relPath = rel ? `${rel}/${name}` : name;
-        const st = statSync(p, { throwIfNoEntry: false });
-        if (!st) {
-          // A dangling symlink (or a file removed under our feet).
-          let target = p;
-          try {
-            target = resolve(dir, readlinkSync(p));
-          } catch {
-            continue;
-          }
-          missingFiles.push(relPath);
-          warn("broken-symlink", p, `Blob missing (broken symlink): ${target}`, false);
-          continue;
-        }
-        if (st.isDirectory()) {
-          walk(p, relPath); // glob("**/*") descends into (symlinked) folders too
-          continue;
-        }
-        const id = `${st.dev}:${st.ino}`;
-        if (!blobStats.has(id)) blobStats.set(id, toBlobStat(st));
-        files.push(new CachedFile(relPath, p, id, st.size));
-      }
-    };
-    walk(revPath, "");
-    const distinct = new Map<string, BlobStat>();
-    for (const f of files) distinct.set(f.blobId, blobStats.get(f.blobId) as BlobStat);
-    let size = 0;
-    let mtime = 0;
-    for (const s of distinct.values()) {
-      size += s.size;
-      if (s.mtimeMs > mtime) mtime = s.mtimeMs;
-    }
-    if (distinct.size === 0) mtime = statSync(revPath, { throwIfNoEntry: false })?.mtimeMs ?? 0;
     const refs = (refsByCommit.get(e.name) ?? []).sort(compareStrings);
     refsByCommit.delete(e.name);
-    revisions.push({
-      commit: e.name,
-      snapshotPath: revPath,
-      refs,
-      files,
-      nbFiles: distinct.size,
-      size,
-      lastModified: new Date(mtime),
-      missingFiles,
-    });
+    revisions.push(scanRevision(revPath, e.name, refs, blobStats, warn));
   }
   for (const [commit, names] of refsByCommit) {
     // Python drops the whole repo here; we keep it and ignore the ref.
@@ -459,5 +367,113 @@ function scanRepo(
     revisions,
     detachedRevisions: revisions.filter((r) => r.refs.length === 0),
     incompleteFiles: [],
+  };
+}
+
+/**
+ * `refs/**`: commit -> the ref names pointing at it (`main`, `refs/pr/1`). Python reads them raw; a
+ * trailing newline (written by hand or by another tool) is stripped here, as Python's own
+ * resolve_revision and verify do.
+ */
+function readRefs(refsPath: string, warn: Warn): Map<string, string[]> {
+  const refsByCommit = new Map<string, string[]>();
+  const refsStat = statSync(refsPath, { throwIfNoEntry: false });
+  if (refsStat && !refsStat.isDirectory()) {
+    warn("refs-is-a-file", refsPath, `Refs directory cannot be a file: ${refsPath}`, false);
+    return refsByCommit;
+  }
+  if (!refsStat) return refsByCommit;
+  const walk = (dir: string, prefix: string) => {
+    for (const e of readDir(dir) ?? []) {
+      if (FILES_TO_IGNORE.has(e.name)) continue;
+      const p = join(dir, e.name);
+      const refName = prefix ? `${prefix}/${e.name}` : e.name;
+      if (isDirEntry(dir, e)) {
+        walk(p, refName);
+        continue;
+      }
+      let commit: string;
+      try {
+        commit = readFileSync(p, "utf8").trim();
+      } catch (err) {
+        warn("unreadable", p, `Cannot read ref ${p}: ${errno(err) ?? String(err)}`, false);
+        continue;
+      }
+      const list = refsByCommit.get(commit);
+      if (list) list.push(refName);
+      else refsByCommit.set(commit, [refName]);
+    }
+  };
+  walk(refsPath, "");
+  return refsByCommit;
+}
+
+/**
+ * One `snapshots/<commit>/` folder: its files (following each pointer once: one `stat` gives size,
+ * times and the blob's identity, where readlink + stat would take two; the blob path itself is read
+ * lazily, see CachedFile), broken symlinks as warnings, and its size over distinct blobs. Records
+ * each blob's stat in `blobStats` for the repo's totals.
+ */
+function scanRevision(
+  revPath: string,
+  commit: string,
+  refs: string[],
+  blobStats: Map<string, BlobStat>,
+  warn: Warn,
+): CachedRevisionInfo {
+  const files: CachedFile[] = [];
+  const missingFiles: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (FILES_TO_IGNORE.has(name)) continue;
+      const p = `${dir}/${name}`;
+      const relPath = rel ? `${rel}/${name}` : name;
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) {
+        // A dangling symlink (or a file removed under our feet).
+        let target = p;
+        try {
+          target = resolve(dir, readlinkSync(p));
+        } catch {
+          continue;
+        }
+        missingFiles.push(relPath);
+        warn("broken-symlink", p, `Blob missing (broken symlink): ${target}`, false);
+        continue;
+      }
+      if (st.isDirectory()) {
+        walk(p, relPath); // glob("**/*") descends into (symlinked) folders too
+        continue;
+      }
+      const id = `${st.dev}:${st.ino}`;
+      if (!blobStats.has(id)) blobStats.set(id, toBlobStat(st));
+      files.push(new CachedFile(relPath, p, id, st.size));
+    }
+  };
+  walk(revPath, "");
+  const distinct = new Map<string, BlobStat>();
+  for (const f of files) distinct.set(f.blobId, blobStats.get(f.blobId) as BlobStat);
+  let size = 0;
+  let mtime = 0;
+  for (const s of distinct.values()) {
+    size += s.size;
+    if (s.mtimeMs > mtime) mtime = s.mtimeMs;
+  }
+  if (distinct.size === 0) mtime = statSync(revPath, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  return {
+    commit,
+    snapshotPath: revPath,
+    refs,
+    files,
+    nbFiles: distinct.size,
+    size,
+    lastModified: new Date(mtime),
+    missingFiles,
   };
 }

@@ -120,7 +120,10 @@ export async function verifyRevision(options: VerifyOptions): Promise<VerifyResu
     await fsp.access(paths.root);
   } catch {
     throw new CacheError(`Repo is not present in cache: ${paths.root}.`, {
-      remedy: `hf download ${options.repoId}${repoType === "model" ? "" : ` --repo-type ${repoType}`}  (or pass --local-dir)`,
+      remedy: "download it first (snapshotDownload), or pass `localDir` to verify a local-dir download",
+      repoId: options.repoId,
+      repoType,
+      data: { reason: "repo-not-cached", path: paths.root },
     });
   }
   const commit = await resolveCachedCommit(paths.root, options.revision);
@@ -129,7 +132,10 @@ export async function verifyRevision(options: VerifyOptions): Promise<VerifyResu
     await fsp.access(root);
   } catch {
     throw new CacheError(`Revision ${commit} is not in the cache: ${root} does not exist.`, {
-      remedy: `hf cache ls --revisions  (to see the cached revisions of ${repoType}/${options.repoId})`,
+      remedy: `scanCache() lists the cached revisions of ${repoType}/${options.repoId}`,
+      repoId: options.repoId,
+      repoType,
+      data: { reason: "revision-not-cached", revision: commit, path: root },
     });
   }
   const listing = await readTreeListing(join(paths.trees, `${commit}.json`));
@@ -176,7 +182,8 @@ async function resolveCachedCommit(repoRoot: string, revision: string | undefine
     const c = await readRef(revision);
     if (c) return c;
     throw new CacheError(`Revision '${revision}' is not in the cache of ${repoRoot}.`, {
-      remedy: "hf cache ls --revisions  (then pass one of the listed commits or refs)",
+      remedy: "pass one of the commits or refs scanCache() lists as `revision`",
+      data: { reason: "revision-unknown", revision, path: repoRoot },
     });
   }
   const main = await readRef("main");
@@ -191,8 +198,11 @@ async function resolveCachedCommit(repoRoot: string, revision: string | undefine
   throw new CacheError(
     snaps.length === 0
       ? `No cached revision in ${repoRoot}.`
-      : "Ambiguous cached revision: multiple snapshots found and no refs to disambiguate. Please pass --revision.",
-    { remedy: "hf cache ls --revisions  (then hf cache verify REPO_ID --revision <commit>)" },
+      : "Ambiguous cached revision: multiple snapshots found and no refs to disambiguate. Please pass `revision`.",
+    {
+      remedy: "pass one of the commits scanCache() lists as `revision`",
+      data: { reason: snaps.length === 0 ? "no-revision" : "revision-ambiguous", path: repoRoot },
+    },
   );
 }
 
@@ -206,7 +216,10 @@ async function verifyLocalDir(
     await fsp.access(localDir);
   } catch {
     throw new CacheError(`Local directory not found: ${localDir}.`, {
-      remedy: `hf download ${repoId} --local-dir ${localDir}`,
+      remedy: "download into it first (snapshotDownload with `localDir`)",
+      repoId,
+      repoType,
+      data: { reason: "local-dir-missing", path: localDir },
     });
   }
   const meta = join(localDir, ".cache", "huggingface", "download");

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { HttpHooks } from "../common/http-hooks.js";
 import { type Env, type HubConfig, readConfig } from "../config/index.js";
+import { Exporter, resolveExportMode } from "./exporter.js";
 import type { Output, OutputFormat } from "./output.js";
 
 /**
@@ -12,6 +13,8 @@ export interface CliContext {
   /** Read on first use, so a command that needs no config never pays for it (or for its errors). */
   readonly config: HubConfig;
   out: Output;
+  /** Writes results in the format asked for (commands hand it data and a view, never branch). */
+  exporter: Exporter;
   format: OutputFormat;
   stdin: Readable & { isTTY?: boolean };
   /** Extra format value given to --format that a command may understand (table, csv). */
@@ -21,10 +24,11 @@ export interface CliContext {
   exitCode?: number;
 }
 
-export function createContext(init: Omit<CliContext, "config">): CliContext {
+export function createContext(init: Omit<CliContext, "config" | "exporter">): CliContext {
   let cached: HubConfig | undefined;
   return {
     ...init,
+    exporter: new Exporter(init.out, resolveExportMode(init.format, init.formatHint), init.env.COLUMNS),
     get config() {
       if (!cached) {
         cached = readConfig(init.env);

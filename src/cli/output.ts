@@ -15,9 +15,10 @@ export interface OutputOptions {
 const ANSI = { red: 31, green: 32, yellow: 33, gray: 90, bold: 1 } as const;
 
 /**
- * Everything the CLI prints goes through here. Results go to stdout, messages to stderr; in json
- * mode stdout carries only JSON (one value or one event per line); quiet mode keeps stdout's bare
- * result and drops notes. Every message is passed through `redactTokens` as a last line of defence.
+ * The CLI's streams. Messages (notes, warnings, errors, hints) go to stderr from here; results go to
+ * stdout through the Exporter (exporter.ts), which picks the form `--format` asks for. Quiet mode
+ * drops notes, warnings and hints. Every message is passed through `redactTokens` as a last line of
+ * defence.
  */
 export class Output {
   readonly format: OutputFormat;
@@ -34,24 +35,6 @@ export class Output {
 
   paint(color: keyof typeof ANSI, text: string): string {
     return this.color ? `\x1b[${ANSI[color]}m${text}\x1b[0m` : text;
-  }
-
-  /** A result line on stdout (human and quiet modes). Not redacted: `hf auth token` uses it. */
-  result(text: string): void {
-    if (this.format === "json") return;
-    this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
-  }
-
-  /** A JSON value on stdout (json mode only), one line. */
-  json(value: unknown): void {
-    if (this.format !== "json") return;
-    this.stdout.write(`${redactTokens(JSON.stringify(value))}\n`);
-  }
-
-  /** Human-only stdout text (tables, labels); nothing in json and quiet modes. */
-  human(text: string): void {
-    if (this.format !== "human") return;
-    this.stdout.write(redactTokens(text.endsWith("\n") ? text : `${text}\n`));
   }
 
   /** A progress or status note on stderr; dropped in quiet mode. */

@@ -1,9 +1,12 @@
 import type { Command } from "commander";
 import { redactTokens } from "../common/mask-token.js";
 import { type Env, HF_DEBUG, isTrue } from "../config/index.js";
-import { EXIT, HfError, HfUsageError } from "../errors.js";
+import { HfError, HfUsageError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { type CliContext, createContext } from "./context.js";
+import { describeForCli } from "./error-table.js";
+import { EXIT, exitCodeOf } from "./exit-codes.js";
+import { Exporter, resolveExportMode, type View } from "./exporter.js";
 import { Output, type OutputFormat } from "./output.js";
 import { COMMANDS, type CommandEntry, findCommand, GROUPS } from "./registry.js";
 
@@ -26,6 +29,13 @@ interface Globals {
   noColor: boolean;
   rest: string[];
 }
+
+/** `hf --version`: the line people read, or the versions a bug report needs. */
+const versionView: View<string> = {
+  json: (version) => ({ version, node: process.versions.node }),
+  human: (version) => `hubkit ${version}`,
+  quiet: (version) => `hubkit ${version}`,
+};
 
 const FORMATS = new Set(["human", "json", "quiet", "auto", "agent", "table", "csv"]);
 
@@ -198,8 +208,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
       args.splice(0, args.length, ...sub, "--help");
     }
     if (first === "-V" || first === "--version" || first === "version") {
-      if (g.format === "json") out.json({ version: VERSION, node: process.versions.node });
-      else out.result(`hubkit ${VERSION}`);
+      new Exporter(out, resolveExportMode(g.format, g.formatHint), env.COLUMNS).write(versionView, VERSION);
       return EXIT.ok;
     }
     const match = findCommand(args, commands);
@@ -286,13 +295,15 @@ export function reportError(e: unknown, out: Output, debug: boolean): number {
     return EXIT.usage;
   }
   if (e instanceof HfError) {
-    out.error(e.message);
-    if (e.remedy) out.hint(e.remedy);
+    // The library's words, or the CLI's where the error table has some (commands, flags).
+    const { message, remedy } = describeForCli(e);
+    out.error(message);
+    if (remedy) out.hint(remedy);
     if (debug && e.stack) out.stderr.write(`${redactTokens(e.stack)}\n`);
     // A trace helps only where the cause lies below the message (network, server, I/O); for
     // user-level errors (not logged in, gated, not found, usage) the remedy is the whole story.
     else if (TRACE_WORTHY.has(e.code)) out.hint("set HF_DEBUG=1 for the full trace");
-    return e.exitCode;
+    return exitCodeOf(e);
   }
   const err = e as NodeJS.ErrnoException;
   out.error(`unexpected failure: ${err?.message ?? String(e)}`);

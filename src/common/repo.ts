@@ -6,11 +6,56 @@
 export type RepoType = "model" | "dataset" | "space";
 export const REPO_TYPES: readonly RepoType[] = ["model", "dataset", "space"];
 
-/** `/resolve` URL prefix per type (constants.REPO_TYPES_URL_PREFIXES). */
-export const URL_PREFIX: Record<RepoType, string> = { model: "", dataset: "datasets/", space: "spaces/" };
+/**
+ * The types a cache folder or an `hf://` URI can name: hubkit's three, plus Python's kernels
+ * (`constants.REPO_TYPES_MAPPING`), which the cache commands list and remove but nothing downloads.
+ */
+export type CachedRepoType = RepoType | "kernel";
+
+/**
+ * Each type's plural, the one word table: cache folders (`models--org--name`), API paths
+ * (`/api/datasets/...`) and `hf://` prefixes (`constants.HF_URI_TYPE_PREFIXES`) all spell it so.
+ */
+export const REPO_TYPE_PLURALS: Readonly<Record<CachedRepoType, string>> = {
+  model: "models",
+  dataset: "datasets",
+  space: "spaces",
+  kernel: "kernels",
+};
+
+/** `/resolve` URL prefix per type (constants.REPO_TYPES_URL_PREFIXES): none for models. */
+export const URL_PREFIX: Readonly<Record<RepoType, string>> = {
+  model: "",
+  dataset: `${REPO_TYPE_PLURALS.dataset}/`,
+  space: `${REPO_TYPE_PLURALS.space}/`,
+};
 
 export function isRepoType(value: string): value is RepoType {
   return (REPO_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * The type a plural names, exactly as written (`"datasets"` -> `"dataset"`), else undefined: how
+ * Python reads a cache folder's prefix and an `hf://` type segment.
+ *
+ * @example repoTypeFromPlural("kernels") // "kernel"; repoTypeFromPlural("model") // undefined
+ */
+export function repoTypeFromPlural(word: string): CachedRepoType | undefined {
+  for (const [type, plural] of Object.entries(REPO_TYPE_PLURALS)) {
+    if (plural === word) return type as CachedRepoType;
+  }
+  return undefined;
+}
+
+/**
+ * A type as people type it, singular or plural, any case (`Dataset`, `models`): `--repo-type`
+ * values and the `type/` of `hf cache rm dataset/org/name`. Undefined for anything else.
+ *
+ * @example parseRepoTypeWord("Datasets") // "dataset"
+ */
+export function parseRepoTypeWord(word: string): CachedRepoType | undefined {
+  const w = word.toLowerCase();
+  return Object.hasOwn(REPO_TYPE_PLURALS, w) ? (w as CachedRepoType) : repoTypeFromPlural(w);
 }
 
 /** `[0-9a-f]{40}` full match, lower-case only: anything else is a ref name (Python's REGEX_COMMIT_HASH). */

@@ -20,7 +20,8 @@ export function loadEnvFile(path: string, env: Env): Env {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new HfConfigError(`Cannot read the env file ${path} (${code ?? "error"}).`, {
-      remedy: "check the path given to --env-file",
+      remedy: "check the path",
+      data: { reason: "env-file-unreadable", path },
       cause: e,
     });
   }

@@ -2,21 +2,18 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, lstat, readdir, rm, stat, statfs, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { formatSize } from "../cache/format.js";
 import { type CheckResult, type DoctorContext, fail, ok, warn } from "./types.js";
 
 /** Below this much free space next to the cache, doctor warns (a single model shard is often 5 GB). */
 export const LOW_FREE_SPACE_BYTES = 5 * 1024 ** 3;
 
-/** `1.5 GB`-style sizes (powers of 1000, as `hf cache ls` and Python's `_format_size`). */
-export function formatBytes(n: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+/**
+ * Sizes as Python's CLI prints bytes in prose: `_format_size` plus "B" (cli/jobs.py does
+ * `f"{_format_size(n)}B"`), so `4.2MB` here is the `4.2M` of `hf cache ls`, rounded the same way.
+ */
+function formatBytes(n: number): string {
+  return `${formatSize(n)}B`;
 }
 
 async function nearestExisting(path: string): Promise<string> {

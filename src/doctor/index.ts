@@ -1,7 +1,6 @@
 export {
   type CacheUsage,
   checkCache,
-  formatBytes,
   LOW_FREE_SPACE_BYTES,
   measureCache,
 } from "./cache-check.js";

@@ -25,7 +25,11 @@ export async function commitBlob(
     await fsp.rm(got.path, { force: true });
     throw new IntegrityError(
       `Consistency check failed: ${job.filename} should be ${job.size} bytes but ${arrived} arrived. The partial file was deleted.`,
-      { url: job.url, remedy: "retry the download (add --force-download if it keeps failing)" },
+      {
+        url: job.url,
+        remedy: "retry the download (pass forceDownload: true if it keeps failing)",
+        data: { reason: "size-mismatch" },
+      },
     );
   }
   if (job.kind !== undefined) {

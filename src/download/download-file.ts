@@ -1,5 +1,5 @@
 import { promises as fsp } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import {
   blobPath,
   copyAtomic,
@@ -15,7 +15,7 @@ import {
   symlinksSupported,
   writeRef,
 } from "../cache/layout.js";
-import { acquireLock } from "../cache/lock.js";
+import { acquireLock, downloadLockPath } from "../cache/lock.js";
 import { hashFile, hashKindOf, sameDigest } from "../common/hashes.js";
 import { isCommitHash, quoteAll, quotePath, URL_PREFIX } from "../common/repo.js";
 import { type HfError, LocalEntryNotFoundError, UnsafePathError } from "../errors.js";
@@ -243,18 +243,16 @@ async function lookUp(
 function notCachedError(t: FileTask, cause: unknown): LocalEntryNotFoundError {
   const offline = t.ctx.config.offline;
   const what = `${t.filename} of ${t.ctx.repoType} ${t.repoId} at revision ${t.revision}`;
-  const type = t.ctx.repoType === "model" ? "" : ` --repo-type ${t.ctx.repoType}`;
-  const rev = t.revision === "main" ? "" : ` --revision ${t.revision}`;
-  const fetch = `hf download ${t.repoId} ${t.filename}${type}${rev}`;
   return new LocalEntryNotFoundError(
     offline
       ? `${what} is not in the local cache and offline mode is enabled (HF_HUB_OFFLINE), so it cannot be downloaded.`
       : `${what} is not in the local cache and the Hub could not be reached: ${(cause as Error)?.message ?? cause}`,
     {
       cause,
-      remedy: offline
-        ? `unset HF_HUB_OFFLINE (or drop --offline), then: ${fetch}`
-        : `check your connection, then: ${fetch}`,
+      remedy: offline ? "unset HF_HUB_OFFLINE, then download it once" : "check your connection, then retry",
+      repoId: t.repoId,
+      repoType: t.ctx.repoType,
+      data: { reason: "not-cached", revision: t.revision, filename: t.filename, offline },
     },
   );
 }
@@ -330,7 +328,7 @@ export async function downloadToCache(t: FileTask): Promise<string> {
   }
 
   const lock = await acquireLock(
-    join(ctx.cacheDir, ".locks", repoFolderName(t.repoId, ctx.repoType), `${etag}.lock.hubkit`),
+    downloadLockPath(ctx.cacheDir, repoFolderName(t.repoId, ctx.repoType), etag),
     {
       timeoutMs: t.lockTimeoutMs,
       signal: t.signal,

@@ -65,18 +65,16 @@ export async function explainRepoError(e: unknown, ctx: DownloadContext, repoId:
       });
       await res.dump();
       if (res.status === 200) {
-        return new RepoNotFoundError(
-          `${e.message}. A dataset with this id exists: did you mean --repo-type dataset?`,
-          {
-            status: e.status,
-            url: e.url,
-            requestId: e.requestId,
-            repoId,
-            repoType: ctx.repoType,
-            cause: e,
-            remedy: `hf download ${repoId} --repo-type dataset`,
-          },
-        );
+        return new RepoNotFoundError(`${e.message}. A dataset with this id exists`, {
+          status: e.status,
+          url: e.url,
+          requestId: e.requestId,
+          repoId,
+          repoType: ctx.repoType,
+          cause: e,
+          remedy: 'pass repoType: "dataset"',
+          data: { ...e.data, suggestedRepoType: "dataset" },
+        });
       }
     }
     if (e instanceof GatedRepoError && ctx.client.hasToken) {
@@ -140,8 +138,9 @@ export async function explainNotWritable(
       cause: e,
       remedy:
         localDir === undefined
-          ? "point HF_HUB_CACHE (or --cache-dir) at a writable folder, or download into one with --local-dir DIR; files already cached are read with HF_HUB_OFFLINE=1"
-          : "choose a writable folder for --local-dir",
+          ? "point HF_HUB_CACHE (or `cacheDir`) at a writable folder, or download into one with `localDir`; files already cached are read with HF_HUB_OFFLINE=1"
+          : "choose a writable folder for `localDir`",
+      data: { reason: localDir === undefined ? "cache-not-writable" : "local-dir-not-writable", path: dir },
     });
   }
 }

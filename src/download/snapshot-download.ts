@@ -183,12 +183,15 @@ async function offlineSnapshot(
   const reason = ctx.config.offline
     ? "offline mode is enabled (HF_HUB_OFFLINE)"
     : `the Hub could not be reached (${(hubError as Error)?.message ?? "unknown error"})`;
-  const type = ctx.repoType === "model" ? "" : ` --repo-type ${ctx.repoType}`;
-  const rev = revision === "main" ? "" : ` --revision ${revision}`;
-  const fetch = `hf download ${repoId}${type}${rev}`;
-  const remedy = ctx.config.offline
-    ? `unset HF_HUB_OFFLINE (or drop --offline), then: ${fetch}`
-    : `check your connection, then: ${fetch}`;
+  const notCached = {
+    cause: hubError,
+    remedy: ctx.config.offline
+      ? "unset HF_HUB_OFFLINE, then download it once"
+      : "check your connection, then retry",
+    repoId,
+    repoType: ctx.repoType,
+    data: { reason: "not-cached", revision, offline: ctx.config.offline },
+  };
   // A missing or gated repo and a rejected token are the Hub's answer, not "could not be reached":
   // they surface as they are when the cache cannot stand in (Python's last `elif`).
   const hubAnswer = async () =>
@@ -198,7 +201,7 @@ async function offlineSnapshot(
     if (asIs) throw asIs;
     throw new LocalEntryNotFoundError(
       `Dry run cannot be performed as the repository cannot be accessed: ${reason}.`,
-      { cause: hubError, remedy },
+      notCached,
     );
   }
   const commit = knownCommit ?? (await readRef(paths, revision));
@@ -214,7 +217,7 @@ async function offlineSnapshot(
     if (asIs) throw asIs;
     throw new LocalEntryNotFoundError(
       `No cached snapshot of ${ctx.repoType} ${repoId} for revision '${revision}' on the local disk, and ${reason}.`,
-      { cause: hubError, remedy },
+      notCached,
     );
   }
   const files = commit ? await readTreeCache(folder, commit) : undefined;
@@ -238,7 +241,7 @@ async function offlineSnapshot(
       const more = missing.length > 3 ? `, ... (${missing.length - 3} more)` : "";
       throw new LocalEntryNotFoundError(
         `The cached snapshot for ${describeRevision(repoId, revision, commit)} is incomplete: ${missing.length} file(s) are missing (${shown}${more}), and ${reason}.`,
-        { cause: hubError, remedy },
+        notCached,
       );
     }
   }

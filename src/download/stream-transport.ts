@@ -128,7 +128,8 @@ export async function streamTransport(job: TransportJob): Promise<Transported> {
       if (retry.exhausted) {
         throw new IntegrityError(`The server keeps sending inconsistent ranges for ${job.filename}.`, {
           url: job.url,
-          remedy: "retry later, or run with --force-download",
+          remedy: "retry later, or pass forceDownload: true",
+          data: { reason: "inconsistent-ranges" },
         });
       }
       retry.failures++;

@@ -95,7 +95,8 @@ export function diskFull(e: unknown, job: TransportJob, written: number): DiskFu
     `No space left on the device while writing ${job.partialPath} (${written}${job.size !== undefined ? ` of ${job.size}` : ""} bytes of ${job.filename}). The partial file is kept: re-running the same command resumes from it.`,
     {
       cause: e,
-      remedy: "free some disk space (hf cache prune removes leftovers), then re-run the same command",
+      remedy:
+        "free some disk space (planPrune + executePlan remove leftovers), then call it again: it resumes from the partial file",
     },
   );
 }

@@ -18,25 +18,28 @@ export function validateRepoId(repoId: unknown): asserts repoId is string {
   if (typeof repoId !== "string") {
     throw new HfUsageError(`Repo id must be a string, not ${typeof repoId}: '${String(repoId)}'.`);
   }
-  const remedy =
-    "repo ids look like 'namespace/repo_name' (e.g. acme/tiny-model); use --repo-type for datasets";
+  const invalidId = {
+    remedy:
+      "repo ids look like 'namespace/repo_name' (e.g. acme/tiny-model); for a dataset pass repoType: \"dataset\"",
+    data: { reason: "invalid-repo-id" },
+  };
   if (repoId.split("/").length - 1 > 1) {
     throw new HfUsageError(
       `Repo id must be in the form 'repo_name' or 'namespace/repo_name': '${repoId}'. Use \`repo_type\` argument if needed.`,
-      { remedy },
+      invalidId,
     );
   }
   if (!REPO_ID_REGEX.test(repoId)) {
     throw new HfUsageError(
       `Repo id must use alphanumeric chars, '-', '_' or '.'. The name cannot start or end with '-' or '.' and the maximum length is 96: '${repoId}'.`,
-      { remedy },
+      invalidId,
     );
   }
   if (repoId.includes("--") || repoId.includes("..")) {
-    throw new HfUsageError(`Cannot have -- or .. in repo_id: '${repoId}'.`, { remedy });
+    throw new HfUsageError(`Cannot have -- or .. in repo_id: '${repoId}'.`, invalidId);
   }
   if (repoId.endsWith(".git")) {
-    throw new HfUsageError(`Repo_id cannot end by '.git': '${repoId}'.`, { remedy });
+    throw new HfUsageError(`Repo_id cannot end by '.git': '${repoId}'.`, invalidId);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type HfError,
   type HfErrorOptions,
   HttpError,
+  LOGIN_REMEDY,
   NotLoggedInError,
   RateLimitedError,
   RepoNotFoundError,
@@ -171,31 +172,31 @@ export function describeAuth(ctx: Pick<ErrorContext, "tokenSent" | "tokenSource"
 
 /**
  * How to replace a token that does not work: a variable to set when it came from the environment
- * (logging in would not win over it), else `hf auth login --force`.
+ * (a saved login would not win over it), else a valid token. (The CLI words its own: cli/error-table.ts.)
  */
 export function replaceTokenRemedy(tokenSource: TokenSource | undefined): string {
   return tokenSource?.kind === "env"
-    ? `set ${tokenSource.name} to a valid token (or unset it and run: hf auth login)`
-    : "hf auth login --force";
+    ? `set ${tokenSource.name} to a valid token (or unset it to use the saved login)`
+    : "pass a valid token, or save a new login with loginWithToken()";
 }
 
 /**
  * The remedy for a repo that was not found. Exported so the download code can add its own hint
- * (`--repo-type dataset` when the same id exists as a dataset, say).
+ * (`repoType: "dataset"` when the same id exists as a dataset, say).
  */
 export function repoNotFoundRemedy(
   repo: { id: string; type: RepoType } | undefined,
   ctx: Pick<ErrorContext, "tokenSent" | "tokenSource">,
   extraHint?: string,
 ): string {
-  if (!ctx.tokenSent) return `hf auth login${extraHint ? `  (${extraHint})` : ""}`;
+  if (!ctx.tokenSent) return `log in (${LOGIN_REMEDY})${extraHint ? `  (${extraHint})` : ""}`;
   const typeHint =
     extraHint ??
-    (repo?.type === "model" ? "for a dataset or space pass --repo-type dataset|space" : undefined);
+    (repo?.type === "model" ? 'for a dataset or space pass repoType: "dataset" | "space"' : undefined);
   const swap =
     ctx.tokenSource?.kind === "env"
       ? `set ${ctx.tokenSource.name} to a token that can see it`
-      : "log in with a token that can see it: hf auth login --force";
+      : "pass a token that can see it";
   return `check the repo id${typeHint ? ` (${typeHint})` : ""}; for a private repo, ${swap}`;
 }
 
@@ -292,6 +293,15 @@ export function errorFromResponse(
     serverMessage,
     repoId: repo?.id,
     repoType: repo?.type,
+    // What the CLI's error table words its remedies from (cli/error-table.ts).
+    data: {
+      endpoint: ctx.endpoint,
+      tokenSent: ctx.tokenSent ?? false,
+      tokenSource: ctx.tokenSource,
+      repoUrl: repo ? repoWebUrl(ctx.endpoint, repo) : undefined,
+      revision: parsed?.revision,
+      filename: parsed?.path,
+    },
   };
   /** head + (auth) + server message (unless already said) + request id, on one line. */
   const line = (head: string, withAuth = true): string => {
@@ -313,8 +323,8 @@ export function errorFromResponse(
       {
         ...base,
         remedy: repo
-          ? `see the branches and tags at ${repoWebUrl(ctx.endpoint, repo)}/tree/main, then pass an existing --revision`
-          : "pass an existing --revision",
+          ? `see the branches and tags at ${repoWebUrl(ctx.endpoint, repo)}/tree/main, then pass an existing \`revision\``
+          : "pass an existing `revision`",
       },
     );
   }
@@ -342,7 +352,7 @@ export function errorFromResponse(
     }
     return new GatedRepoError(line(`${name} is gated: log in, then request access at ${where}`), {
       ...base,
-      remedy: `hf auth login  (then request access at ${where})`,
+      remedy: `log in (${LOGIN_REMEDY}), then request access at ${where}`,
     });
   }
   if (errorMessage === "Access to this resource is disabled.") {
@@ -384,7 +394,7 @@ export function errorFromResponse(
       ...base,
       remedy: ctx.tokenSent
         ? `use a token with the needed permissions (${ctx.endpoint}/settings/tokens): ${replaceTokenRemedy(ctx.tokenSource)}`
-        : "hf auth login",
+        : LOGIN_REMEDY,
     });
   }
   if (status === 429) {
@@ -406,7 +416,7 @@ export function errorFromResponse(
     return new RateLimitedError(line(head), {
       ...base,
       retryAfterSeconds,
-      remedy: ctx.tokenSent ? wait : `${wait}; logged-in users get higher limits: hf auth login`,
+      remedy: ctx.tokenSent ? wait : `${wait}; logged-in users get higher limits (${LOGIN_REMEDY})`,
     });
   }
   if (status === 416) {

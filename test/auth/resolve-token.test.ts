@@ -107,7 +107,7 @@ describe("resolveToken order", () => {
   });
 
   it("describeTokenSource", () => {
-    expect(describeTokenSource({ kind: "argument" })).toBe("--token argument");
+    expect(describeTokenSource({ kind: "argument" })).toBe("token argument");
     expect(describeTokenSource({ kind: "env", name: "HF_TOKEN" })).toBe("HF_TOKEN environment variable");
     expect(describeTokenSource({ kind: "file", path: "/x/token" })).toBe("token file /x/token");
   });

@@ -1,6 +1,7 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseRepoFolderName, repoFolderName } from "../../src/cache/layout.js";
 import { scanCache } from "../../src/cache/scan.js";
 import { CacheError } from "../../src/errors.js";
 import { DS, MAIN, makeCache, OLD, SP, standardRepos, tempDir } from "./make-cache.js";
@@ -150,5 +151,23 @@ describe("scanCache", () => {
   it("an empty cache has no repos and no warnings", async () => {
     const scan = await scanCache({ cacheDir: cache });
     expect(scan).toMatchObject({ repos: [], size: 0, warnings: [], incompleteFiles: [] });
+  });
+});
+
+describe("repo folder names (layout.ts, what the scanner reads)", () => {
+  it("parseRepoFolderName inverts repoFolderName, kernels included; a bad prefix or no '--' says so", () => {
+    for (const [id, type] of [
+      ["acme/tiny", "model"],
+      ["acme/d", "dataset"],
+      ["gpt2", "model"],
+      ["org/k", "kernel"],
+    ] as const) {
+      const name = repoFolderName(id, type);
+      expect(parseRepoFolderName(name)).toEqual({ prefix: `${type}s`, repoType: type, repoId: id });
+    }
+    expect(repoFolderName("acme/d", "dataset")).toBe("datasets--acme--d");
+    expect(parseRepoFolderName("foos--a--b")).toEqual({ prefix: "foos", repoType: undefined, repoId: "a/b" });
+    expect(parseRepoFolderName("model--a--b")?.repoType).toBeUndefined();
+    expect(parseRepoFolderName("not-a-repo")).toBeUndefined();
   });
 });

@@ -75,7 +75,9 @@ describe("verifyRevision (cache)", () => {
   it("a repo or revision that is not cached is a CacheError with a remedy", async () => {
     await expect(verifyRevision({ cacheDir: cache, repoId: "org/nothere" })).rejects.toMatchObject({
       code: "HF_CACHE",
-      remedy: expect.stringContaining("hf download org/nothere"),
+      repoId: "org/nothere",
+      data: { reason: "repo-not-cached" },
+      remedy: expect.stringContaining("snapshotDownload"),
     });
     await expect(
       verifyRevision({ cacheDir: cache, repoId: "org/model1", revision: "nope" }),

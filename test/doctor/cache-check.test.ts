@@ -1,7 +1,7 @@
 import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkCache, formatBytes, measureCache } from "../../src/doctor/cache-check.js";
+import { checkCache, measureCache } from "../../src/doctor/cache-check.js";
 import type { CheckResult } from "../../src/doctor/types.js";
 import { type Sandbox, sandbox } from "./helpers.js";
 
@@ -60,8 +60,11 @@ describe("checkCache", () => {
     expect(u.truncated).toBe(true);
   });
 
-  it("formats sizes like hf cache ls", () => {
-    expect(formatBytes(999)).toBe("999 B");
-    expect(formatBytes(4_200_000)).toBe("4.2 MB");
+  it("words sizes with the formatter of hf cache ls (Python's _format_size, + B): 1250 bytes is 1.2KB", async () => {
+    const cache = join(sb.env.HF_HOME as string, "hub");
+    await sb.write(join(cache, "models--acme--x", "blobs", `${"c".repeat(64)}.incomplete`), "z".repeat(1250));
+    const rs = await checkCache(sb.ctx());
+    expect(byId(rs, "cache.size")?.message).toBe("1.2KB in 1 files");
+    expect(byId(rs, "cache.partial")?.message).toContain("(1.2KB) left by interrupted runs");
   });
 });

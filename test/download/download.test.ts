@@ -121,7 +121,9 @@ describe("downloadFile into the cache", () => {
       downloadFile({ repoId: "acme/tiny", filename: "README.md", config: off }),
     ).rejects.toMatchObject({
       code: "HF_LOCAL_ENTRY_NOT_FOUND",
-      remedy: expect.stringContaining("hf download acme/tiny README.md"),
+      repoId: "acme/tiny",
+      data: { reason: "not-cached", filename: "README.md", revision: "main", offline: true },
+      remedy: expect.stringContaining("unset HF_HUB_OFFLINE"),
     });
     expect(hub.requests).toEqual([]);
   });
@@ -155,13 +157,14 @@ describe("downloadFile into the cache", () => {
     await fsp.stat(join(repoDir(), ".no_exist", C1, "nope.txt"));
   });
 
-  it("repo not found hints --repo-type dataset when the id is a dataset", async () => {
+  it("repo not found hints repoType dataset when the id is a dataset", async () => {
     hub.addRepo({ id: "acme/dsonly", type: "dataset", commits: [{}] });
     await expect(
       downloadFile({ repoId: "acme/dsonly", filename: "x", config, token: false }),
     ).rejects.toMatchObject({
       code: "HF_REPO_NOT_FOUND",
-      remedy: expect.stringContaining("--repo-type dataset"),
+      remedy: 'pass repoType: "dataset"',
+      data: { suggestedRepoType: "dataset" },
     });
   });
 

@@ -89,7 +89,8 @@ describe("against the local Hub", () => {
   it("anonymous on the gated repo is refused with a code that says to log in", async () => {
     const err = await failure(client().request({ url: "/meta-llama/Llama-3.2-1B/resolve/main/README.md" }));
     expect(["HF_GATED_REPO", "HF_REPO_NOT_FOUND"]).toContain(err.code);
-    expect(err.remedy).toContain("hf auth login");
+    expect(err.remedy).toContain("HF_TOKEN");
+    expect(err.data.tokenSent).toBe(false);
   });
 
   it("someone else's private repo looks missing: HF_REPO_NOT_FOUND", async () => {

@@ -179,8 +179,9 @@ describe("messages and fields", () => {
       anonymous,
     );
     expect(err?.message).toContain("no token was sent");
-    expect(err?.remedy).toContain("hf auth login");
+    expect(err?.remedy).toContain("log in (set HF_TOKEN");
     expect(err?.remedy).toContain("https://huggingface.co/datasets/acme/d");
+    expect(err?.data).toMatchObject({ tokenSent: false, repoUrl: "https://huggingface.co/datasets/acme/d" });
   });
 
   it("the context repo wins over the URL", () => {

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { HfUsageError } from "../../errors.js";
 import type { CliContext } from "../context.js";
+import { plainView } from "../exporter.js";
 import { COMMANDS } from "../registry.js";
 
 /**
@@ -83,8 +84,8 @@ export function createCommand(ctx: CliContext): Command {
       '\nExamples:\n  hf completion bash > ~/.local/share/bash-completion/completions/hf\n  hf completion zsh > "${fpath[1]}/_hf"',
     )
     .action((shell: string) => {
-      if (shell === "bash") ctx.out.result(bashScript("hf"));
-      else if (shell === "zsh") ctx.out.result(zshScript("hf"));
+      if (shell === "bash") ctx.exporter.write(plainView, bashScript("hf"));
+      else if (shell === "zsh") ctx.exporter.write(plainView, zshScript("hf"));
       else
         throw new HfUsageError(`Unsupported shell '${shell}'.`, { remedy: "hf completion bash  (or zsh)" });
     });

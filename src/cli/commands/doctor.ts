@@ -1,9 +1,10 @@
 import { Command, Option } from "commander";
 import { isRepoType, REPO_TYPES, type RepoType } from "../../common/repo.js";
-import { formatDoctorReport, runDoctor } from "../../doctor/run-doctor.js";
+import { type DoctorReport, formatDoctorReport, runDoctor } from "../../doctor/run-doctor.js";
 import { validateRepoId } from "../../download/validators.js";
 import { HfUsageError } from "../../errors.js";
 import type { CliContext } from "../context.js";
+import type { View } from "../exporter.js";
 
 export interface DoctorOptions {
   repoId?: string | undefined;
@@ -24,12 +25,12 @@ export function createCommand(ctx: CliContext): Command {
       "after",
       "\nExamples:\n  hf doctor\n  hf doctor meta-llama/Llama-3.2-1B\n  hf doctor acme/tiny-dataset --repo-type dataset\n  hf doctor --format json\n\nExit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error.",
     )
-    .action((repoId: string | undefined, opts: { repoType: string }) =>
-      run(ctx, { repoId, repoType: opts.repoType }),
-    );
+    .action(async (repoId: string | undefined, opts: { repoType: string }) => {
+      await run(ctx, { repoId, repoType: opts.repoType });
+    });
 }
 
-export async function run(ctx: CliContext, options: DoctorOptions): Promise<void> {
+export async function run(ctx: CliContext, options: DoctorOptions): Promise<DoctorReport> {
   const type = options.repoType ?? "model";
   if (!isRepoType(type)) {
     throw new HfUsageError(`Unknown repo type '${type}'.`, {
@@ -43,13 +44,14 @@ export async function run(ctx: CliContext, options: DoctorOptions): Promise<void
     cwd: ctx.cwd,
     repo: options.repoId ? { id: options.repoId, type: type as RepoType } : undefined,
   });
-  const { out } = ctx;
-  if (out.format === "json") {
-    out.json({ checks: report.checks, summary: report.summary, ok: report.exitCode === 0 });
-  } else if (out.format === "quiet") {
-    for (const c of report.checks) if (c.status === "fail") out.result(`✗ ${c.message}`);
-  } else {
-    for (const line of formatDoctorReport(report, (c, t) => out.paint(c, t))) out.human(line);
-  }
+  ctx.exporter.write(doctorView, report);
   if (report.exitCode !== 0) ctx.exitCode = report.exitCode;
+  return report;
 }
+
+/** The report: every finding with its fix (human), the failures only (quiet), or all of it as JSON. */
+export const doctorView: View<DoctorReport> = {
+  json: (r) => ({ checks: r.checks, summary: r.summary, ok: r.exitCode === 0 }),
+  quiet: (r) => r.checks.filter((c) => c.status === "fail").map((c) => `✗ ${c.message}`),
+  human: (r, style) => formatDoctorReport(r, (c, t) => style.paint(c, t)),
+};

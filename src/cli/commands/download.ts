@@ -1,4 +1,6 @@
 import { Command, Option } from "commander";
+import { formatSize } from "../../cache/format.js";
+import { isHfUri, parseHfUri } from "../../common/hf-uri.js";
 import { isRepoType, type RepoType } from "../../common/repo.js";
 import { readConfig } from "../../config/index.js";
 import type { DownloadEvent, DryRunFile } from "../../download/types.js";
@@ -6,7 +8,10 @@ import { validateRepoId } from "../../download/validators.js";
 import { AbortedError, HfUsageError } from "../../errors.js";
 import { useBaselineWasmCompiler } from "../../http/dispatcher.js";
 import type { CliContext } from "../context.js";
+import type { View } from "../exporter.js";
 import { keepYoungGenerationSmall } from "../memory.js";
+import { createDownloadProgress } from "../progress.js";
+import { renderTable } from "../table.js";
 
 export interface DownloadCliOptions {
   repoId: string;
@@ -25,16 +30,6 @@ export interface DownloadCliOptions {
   maxWorkers: number;
   connections?: number | undefined;
   offline?: boolean | undefined;
-}
-
-/** Python's `_format_size`: 1000-based, one decimal, no "B" (`9.0`, `1.2K`, `22.0M`). */
-export function formatSize(n: number): string {
-  let x = n;
-  for (const unit of ["", "K", "M", "G", "T", "P", "E", "Z"]) {
-    if (Math.abs(x) < 1000) return `${x.toFixed(1)}${unit}`;
-    x /= 1000;
-  }
-  return `${x.toFixed(1)}Y`;
 }
 
 /** Escapes fnmatch wildcards so a filename matches only itself (`[` -> `[[]`). */
@@ -81,138 +76,30 @@ export function planDownload(o: Pick<DownloadCliOptions, "files" | "include" | "
   };
 }
 
-/**
- * `hf://[models/|datasets/|spaces/]org/name[@revision][/path][/]` (Python's hf download accepts it
- * in place of REPO_ID). Returns undefined for a plain repo id.
- */
-export function parseHfUri(
-  value: string,
-):
-  | { repoId: string; repoType: RepoType; revision?: string | undefined; path?: string | undefined }
-  | undefined {
-  if (!value.startsWith("hf://")) return undefined;
-  let rest = value.slice("hf://".length);
-  let repoType: RepoType = "model";
-  const typed = /^(models|datasets|spaces|buckets)\//.exec(rest);
-  if (typed) {
-    if (typed[1] === "buckets") {
-      throw new HfUsageError("Buckets are not supported by `hf download`. Use `hf sync` instead.");
-    }
-    repoType = (typed[1] as string).slice(0, -1) as RepoType;
-    rest = rest.slice(typed[0].length);
-  }
-  const parts = rest.split("/");
-  if (parts.length < 2 || !parts[0] || !parts[1]) {
-    throw new HfUsageError(
-      `Invalid hf:// URI '${value}': expected hf://[datasets/]org/name[@revision][/path].`,
-    );
-  }
-  let name = parts[1];
-  let revision: string | undefined;
-  const at = name.indexOf("@");
-  if (at >= 0) {
-    revision = decodeURIComponent(name.slice(at + 1));
-    name = name.slice(0, at);
-  }
-  const path = parts.slice(2).join("/");
-  return { repoId: `${parts[0]}/${name}`, repoType, revision, path: path === "" ? undefined : path };
-}
-
-/** Progress bars on stderr (cli-progress multibar): one per file in flight plus a total. */
-async function createProgress(
-  ctx: CliContext,
-): Promise<{ onEvent(e: DownloadEvent): void; stop(succeeded: boolean): void }> {
-  const { default: cliProgress } = await import("cli-progress");
-  const multi = new cliProgress.MultiBar(
-    {
-      stream: ctx.out.stderr as NodeJS.WritableStream,
-      format: " {bar} {percentage}% | {name} | {done}/{size}",
-      hideCursor: true,
-      clearOnComplete: true,
-      autopadding: true,
-      fps: 10,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const bars = new Map<string, ReturnType<typeof multi.create>>();
-  let total: ReturnType<typeof multi.create> | undefined;
-  let totalDone = 0;
-  let totalSize = 0;
-  // The bars clear themselves when done (a fast download would leave nothing to see): one summary
-  // line on stderr says what happened, like tqdm's last line.
-  const started = Date.now();
-  let fetched = 0;
-  let cached = 0;
-  const short = (n: string) => (n.length > 30 ? `…${n.slice(-29)}` : n.padEnd(30));
-  return {
-    onEvent(e) {
-      if (e.type === "plan") {
-        totalSize = e.bytes ?? 0;
-        total = multi.create(Math.max(totalSize, 1), 0, {
-          name: short(`Fetching ${e.files} files`),
-          done: "0.0",
-          size: formatSize(totalSize),
-        });
-      } else if (e.type === "file-start") {
-        const size = e.size ?? 0;
-        bars.set(
-          e.filename,
-          multi.create(Math.max(size, 1), e.resumedFrom, {
-            name: short(e.filename),
-            done: formatSize(e.resumedFrom),
-            size: formatSize(size),
-          }),
-        );
-        if (e.resumedFrom > 0) totalDone += e.resumedFrom;
-      } else if (e.type === "bytes") {
-        bars.get(e.filename)?.update(e.downloaded, { done: formatSize(e.downloaded) });
-        totalDone += e.delta;
-        total?.update(totalDone, { done: formatSize(totalDone) });
-      } else if (e.type === "file-done") {
-        if (e.fromCache) cached++;
-        else fetched++;
-        const b = bars.get(e.filename);
-        if (b) {
-          multi.remove(b);
-          bars.delete(e.filename);
-        }
-      }
-    },
-    stop(succeeded) {
-      multi.stop();
-      if (!succeeded) return;
-      const secs = ((Date.now() - started) / 1000).toFixed(1);
-      const from = cached > 0 ? ` (${cached} already in the cache)` : "";
-      if (fetched > 0)
-        ctx.out.info(`Fetched ${fetched} file(s), ${formatSize(totalDone)} in ${secs}s${from}`);
-      else if (cached > 0) ctx.out.info(`All ${cached} file(s) already in the cache`);
-    },
-  };
-}
-
 export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void> {
   // Before any request: ~35 MiB less peak RSS (see useBaselineWasmCompiler), and ~30 MiB less for
   // many files (see keepYoungGenerationSmall).
   useBaselineWasmCompiler();
   keepYoungGenerationSmall();
-  const uri = parseHfUri(o.repoId);
-  if (uri) {
+  if (isHfUri(o.repoId)) {
+    // A URI is authoritative for type and revision (Python's cli/download.py checks these first).
     if (o.repoTypeGiven)
       throw new HfUsageError(`'--repo-type' cannot be used with an 'hf://' URI ('${o.repoId}').`);
     if (o.revision !== undefined)
       throw new HfUsageError(`'--revision' cannot be used with an 'hf://' URI ('${o.repoId}').`);
-    if (uri.path !== undefined && o.files.length > 0) {
+    const uri = parseHfUri(o.repoId);
+    if (uri.type === "bucket") {
+      throw new HfUsageError("Buckets are not supported by `hf download`. Use `hf sync` instead.");
+    }
+    if (uri.type === "kernel") throw new HfUsageError("Kernel repos are not supported by `hf download`.");
+    // The parser strips trailing slashes, but a trailing '/' means a folder here: put it back (as Python).
+    const path = uri.pathInRepo && o.repoId.endsWith("/") ? `${uri.pathInRepo}/` : uri.pathInRepo;
+    if (path && o.files.length > 0) {
       throw new HfUsageError(
         `Cannot pass filenames together with a path in the 'hf://' URI ('${o.repoId}').`,
       );
     }
-    o = {
-      ...o,
-      repoId: uri.repoId,
-      repoType: uri.repoType,
-      revision: uri.revision,
-      files: uri.path !== undefined ? [uri.path] : o.files,
-    };
+    o = { ...o, repoId: uri.id, repoType: uri.type, revision: uri.revision, files: path ? [path] : o.files };
   }
   if (o.localDir !== undefined && o.cacheDir !== undefined) {
     throw new HfUsageError(
@@ -239,8 +126,7 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
   }
   const config = o.offline ? readConfig({ ...ctx.env, HF_HUB_OFFLINE: "1" }) : ctx.config;
   const disabled = config.disableProgressBars ?? false;
-  const showBars = ctx.format === "human" && Boolean(ctx.out.stderr.isTTY) && !disabled && !o.dryRun;
-  const progress = showBars ? await createProgress(ctx) : undefined;
+  const progress = await createDownloadProgress(ctx, { disabled, dryRun: o.dryRun });
   // Ctrl-C stops cleanly: what arrived stays in the partial file and the lock is released, so the
   // same command resumes; a second Ctrl-C ends the process at once.
   const interrupt = new AbortController();
@@ -280,7 +166,7 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
         exclude: plan.exclude,
         dryRun: true,
       });
-      printDryRun(ctx, r.dryRun ?? []);
+      ctx.exporter.write(dryRunView, r.dryRun ?? []);
       return;
     }
     if (plan.single !== undefined) {
@@ -307,31 +193,35 @@ export async function run(ctx: CliContext, o: DownloadCliOptions): Promise<void>
     process.off("SIGINT", onSigint);
     progress?.stop(succeeded);
   }
-  if (ctx.format === "json") ctx.out.json({ path });
-  else if (ctx.format === "quiet" || !ctx.out.stdout.isTTY) ctx.out.result(path);
-  else ctx.out.result(`${ctx.out.paint("green", "✓ Downloaded")}\n  path: ${path}`);
+  ctx.exporter.write(downloadedView, path);
 }
 
-function printDryRun(ctx: CliContext, files: DryRunFile[]): void {
-  if (ctx.format === "json") {
-    ctx.out.json(files.map((f) => ({ file: f.filename, size: formatSize(f.size), cached: f.cached })));
-    return;
-  }
-  if (ctx.format === "quiet") {
-    for (const f of files) if (f.willDownload) ctx.out.result(f.filename);
-    return;
-  }
-  const todo = files.filter((f) => f.willDownload);
-  const bytes = todo.reduce((s, f) => s + f.size, 0);
-  ctx.out.result(
-    `[dry-run] Will download ${todo.length} files (out of ${files.length}) totalling ${formatSize(bytes)}.`,
-  );
-  const rows = files.map((f) => [f.filename, formatSize(f.size), f.cached ? "yes" : "no"]);
-  const head = ["FILE", "SIZE", "CACHED"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] as number)).join(" ");
-  ctx.out.result([line(head), widths.map((w) => "-".repeat(w)).join(" "), ...rows.map(line)].join("\n"));
-}
+/**
+ * Where the download is: bare on a pipe or with -q (`MODEL=$(hf download -q ...)`), labelled on a
+ * terminal, `{"path": ...}` with --json. Raw: scripts consume the path verbatim.
+ */
+export const downloadedView: View<string> = {
+  raw: true,
+  json: (path) => ({ path }),
+  quiet: (path) => path,
+  human: (path, style) =>
+    style.stdoutIsTTY ? `${style.paint("green", "✓ Downloaded")}\n  path: ${path}` : path,
+};
+
+/** `--dry-run`: what would be downloaded (Python's `[dry-run]` line and table). */
+export const dryRunView: View<DryRunFile[]> = {
+  json: (files) => files.map((f) => ({ file: f.filename, size: formatSize(f.size), cached: f.cached })),
+  quiet: (files) => files.filter((f) => f.willDownload).map((f) => f.filename),
+  human: (files) => {
+    const todo = files.filter((f) => f.willDownload);
+    const bytes = todo.reduce((s, f) => s + f.size, 0);
+    const rows = files.map((f) => [f.filename, formatSize(f.size), f.cached ? "yes" : "no"]);
+    return [
+      `[dry-run] Will download ${todo.length} files (out of ${files.length}) totalling ${formatSize(bytes)}.`,
+      renderTable(["FILE", "SIZE", "CACHED"], rows).text,
+    ];
+  },
+};
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 

@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { redactTokens } from "../../common/mask-token.js";
-import { collectEnvInfo, formatEnvInfo } from "../../doctor/env-info.js";
+import { collectEnvInfo, type EnvInfo, formatEnvInfo } from "../../doctor/env-info.js";
 import type { CliContext } from "../context.js";
+import type { View } from "../exporter.js";
 
 /**
  * `hf env`: versions, resolved paths and the variable that chose each, the endpoint, every HF_*
@@ -13,15 +14,23 @@ export function createCommand(ctx: CliContext): Command {
   return new Command("env")
     .description("Print the environment: versions, paths, endpoint, HF_* settings, token source (masked)")
     .addHelpText("after", "\nExamples:\n  hf env\n  hf env --format json")
-    .action(() => run(ctx));
+    .action(async () => {
+      await run(ctx);
+    });
 }
 
-export async function run(ctx: CliContext): Promise<void> {
+/**
+ * The facts as one JSON object, else Python's `- key: value` text (also with -q). The text holds
+ * only masked tokens; the exporter's redaction also masks a token pasted into another setting.
+ */
+export const envView: View<EnvInfo> = {
+  json: (info) => info,
+  human: (info) => formatEnvInfo(info).join("\n"),
+  quiet: (info) => formatEnvInfo(info).join("\n"),
+};
+
+export async function run(ctx: CliContext): Promise<EnvInfo> {
   const info = await collectEnvInfo(ctx.config, ctx.cwd);
-  if (ctx.out.format === "json") {
-    ctx.out.json(info);
-    return;
-  }
-  // The text holds only masked tokens; redactTokens also masks a token pasted into another setting.
-  ctx.out.result(redactTokens(formatEnvInfo(info).join("\n")));
+  ctx.exporter.write(envView, info);
+  return info;
 }

@@ -4,6 +4,7 @@ import { maskToken } from "../../common/mask-token.js";
 import { HfConfigError, HfUsageError } from "../../errors.js";
 import type { FaultSpec, HubServer, RequestLogEntry } from "../../server/index.js";
 import type { CliContext } from "../context.js";
+import type { View } from "../exporter.js";
 
 export interface ServeOptions {
   host: string;
@@ -106,50 +107,13 @@ export async function run(
   }
   for (const f of faults) hub.fault(f);
 
-  const demoTokens = new Set<string>(Object.values(DEMO_TOKENS));
-  if (ctx.format === "json") {
-    // Written directly: Output.json would mask the tokens, and scripts need them.
-    ctx.out.stdout.write(
-      `${JSON.stringify({ url: hub.url, cdnUrl: hub.cdnUrl, users: hub.users, repos: hub.repos })}\n`,
-    );
-  } else {
-    ctx.out.result(`Serving the Hub at ${hub.url}`);
-    ctx.out.result(`CDN (LFS downloads) at ${hub.cdnUrl}`);
-    if (ctx.format === "human") {
-      const lines: string[] = [""];
-      // What is printed describes what is served: the demo's fake tokens in full, anything from a
-      // hub.json masked, and a download example taken from the repos actually there.
-      const demo = opts.demo === true;
-      if (hub.users.length > 0) {
-        lines.push(
-          demo
-            ? "Demo tokens (FAKE: only this local server accepts them):"
-            : `Tokens from ${opts.data ? join(opts.data, "hub.json") : "hub.json"} (masked):`,
-        );
-        for (const u of hub.users) {
-          const shown = demo && demoTokens.has(u.token) ? u.token : maskToken(u.token);
-          lines.push(`  ${u.name.padEnd(10)} ${u.role.padEnd(12)} ${shown}`);
-        }
-        lines.push("");
-      }
-      lines.push("Repos:");
-      for (const r of hub.repos) {
-        const access = r.private ? "private" : r.gated ? `gated (${r.gated})` : "public";
-        lines.push(`  ${r.type.padEnd(8)} ${r.id.padEnd(28)} ${access}`);
-      }
-      if (faults.length > 0) lines.push("", `Faults armed: ${opts.fault.join(", ")}`);
-      const example = hub.users[0];
-      lines.push("", "Try:", `  export HF_ENDPOINT=${hub.url}`);
-      if (demo && example && demoTokens.has(example.token))
-        lines.push(`  HF_TOKEN=${example.token} hf auth whoami`);
-      const repo = hub.repos.find((r) => !r.private && !r.gated) ?? hub.repos[0];
-      if (repo)
-        lines.push(`  hf download ${repo.id}${repo.type === "model" ? "" : ` --repo-type ${repo.type}`}`);
-      lines.push("", "Press Ctrl+C to stop.");
-      // result(): not masked, on purpose; these are the demo's fake tokens.
-      ctx.out.result(lines.join("\n"));
-    }
-  }
+  ctx.exporter.write(servingView, {
+    hub,
+    demo: opts.demo === true,
+    demoTokens: new Set(Object.values(DEMO_TOKENS)),
+    data: opts.data,
+    faults: opts.fault,
+  });
   try {
     await until;
   } finally {
@@ -202,3 +166,63 @@ export function createCommand(ctx: CliContext): Command {
       });
     });
 }
+
+interface Serving {
+  hub: HubServer;
+  demo: boolean;
+  /** The demo's fake tokens (the only ones printed in full). */
+  demoTokens: Set<string>;
+  /** `--data DIR`. */
+  data: string | undefined;
+  /** `--fault` specs as given. */
+  faults: string[];
+}
+
+const listening = (hub: HubServer) => [
+  `Serving the Hub at ${hub.url}`,
+  `CDN (LFS downloads) at ${hub.cdnUrl}`,
+];
+
+/**
+ * Where the Hub listens. Raw, on purpose: the demo's tokens are fake and printed in full (anything
+ * from a hub.json is masked here); with --format json the first stdout line is
+ * `{url, cdnUrl, users, repos}`, tokens included, for scripts.
+ */
+const servingView: View<Serving> = {
+  raw: true,
+  json: ({ hub }) => ({ url: hub.url, cdnUrl: hub.cdnUrl, users: hub.users, repos: hub.repos }),
+  quiet: ({ hub }) => listening(hub),
+  human: (s) => {
+    const { hub, demo, demoTokens } = s;
+    const lines: string[] = [""];
+    // What is printed describes what is served: the demo's fake tokens in full, anything from a
+    // hub.json masked, and a download example taken from the repos actually there.
+    if (hub.users.length > 0) {
+      lines.push(
+        demo
+          ? "Demo tokens (FAKE: only this local server accepts them):"
+          : `Tokens from ${s.data ? join(s.data, "hub.json") : "hub.json"} (masked):`,
+      );
+      for (const u of hub.users) {
+        const shown = demo && demoTokens.has(u.token) ? u.token : maskToken(u.token);
+        lines.push(`  ${u.name.padEnd(10)} ${u.role.padEnd(12)} ${shown}`);
+      }
+      lines.push("");
+    }
+    lines.push("Repos:");
+    for (const r of hub.repos) {
+      const access = r.private ? "private" : r.gated ? `gated (${r.gated})` : "public";
+      lines.push(`  ${r.type.padEnd(8)} ${r.id.padEnd(28)} ${access}`);
+    }
+    if (s.faults.length > 0) lines.push("", `Faults armed: ${s.faults.join(", ")}`);
+    const example = hub.users[0];
+    lines.push("", "Try:", `  export HF_ENDPOINT=${hub.url}`);
+    if (demo && example && demoTokens.has(example.token))
+      lines.push(`  HF_TOKEN=${example.token} hf auth whoami`);
+    const repo = hub.repos.find((r) => !r.private && !r.gated) ?? hub.repos[0];
+    if (repo)
+      lines.push(`  hf download ${repo.id}${repo.type === "model" ? "" : ` --repo-type ${repo.type}`}`);
+    lines.push("", "Press Ctrl+C to stop.");
+    return [...listening(hub), lines.join("\n")];
+  },
+};

@@ -15,12 +15,13 @@ export function warner(ctx: CliContext): (message: string) => void {
 }
 
 /**
- * The environment variable that provides a token and would win over the token file, if any. Login,
- * switch and logout change only the files, so they must say when a variable still decides.
+ * The environment variable ("HF_TOKEN") that provides a token and would win over the token file, if
+ * any. Login, switch and logout change only the files, so they must say when a variable still decides.
  */
-export async function shadowingEnv(ctx: CliContext): Promise<TokenResult | undefined> {
+export async function shadowingVariable(ctx: CliContext): Promise<string | undefined> {
   const sources = await listTokenSources(ctx.config);
-  return sources.find((s) => s.source.kind === "env");
+  const env = sources.find((s) => s.source.kind === "env");
+  return env && envName(env);
 }
 
 /** "HF_TOKEN" for an env source (for "unset HF_TOKEN" remedies). */

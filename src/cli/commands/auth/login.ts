@@ -10,14 +10,9 @@ import {
 } from "../../../auth/resolve-token.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import {
-  envName,
-  isInteractive,
-  readAllStdin,
-  reportGitHelpers,
-  shadowingEnv,
-  warner,
-} from "./auth-shared.js";
+import type { View } from "../../exporter.js";
+import { createDeviceCodeDisplay } from "../../progress.js";
+import { isInteractive, readAllStdin, reportGitHelpers, shadowingVariable, warner } from "./auth-shared.js";
 
 export interface LoginCommandOptions {
   /** A token, or "-" to read it from stdin. */
@@ -80,9 +75,7 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
   if (!opts.force) {
     const existing = await resolveToken({ token: true, onWarning: warner(ctx), config: ctx.config });
     if (existing) {
-      const where = describeTokenSource(existing.source);
-      if (out.format === "json") out.json({ event: "already_logged_in", source: where });
-      out.result(`Already logged in (token from ${where}). Use \`hf auth login --force\` to log in again.`);
+      ctx.exporter.write(alreadyLoggedInView, describeTokenSource(existing.source));
       return;
     }
   }
@@ -127,32 +120,14 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
 /** The browser (device-code) login: shows the URL and code, waits (bounded by the code's expiry). */
 async function deviceLogin(ctx: CliContext): Promise<void> {
   const { out } = ctx;
-  const json = out.format === "json";
+  const display = createDeviceCodeDisplay(ctx);
   try {
     const tokens = await runDeviceFlow({
       config: ctx.config,
-      onVerification: (v: DeviceVerification) => {
-        if (json) {
-          out.json({
-            event: "device_code",
-            verification_uri: v.verificationUri,
-            verification_uri_complete: v.verificationUriComplete,
-            user_code: v.userCode,
-            expires_in: v.expiresIn,
-            interval: v.interval,
-          });
-          return;
-        }
-        // Python's `_device_code_login` layout, on stdout (the user must see it even with -q).
-        out.stdout.write(
-          `\n    Open this URL in your browser:\n        ${v.verificationUriComplete}\n\n    And enter the code: ${v.userCode}\n\n    Waiting for authorization.`,
-        );
-      },
-      onState: (s) => {
-        if (!json && s.state === "pending") out.stdout.write(".");
-      },
+      onVerification: (v: DeviceVerification) => display.verification(v),
+      onState: (s) => display.state(s.state),
     });
-    if (!json) out.stdout.write("\n");
+    display.done();
     // Python's `_save_oauth_token`: `int(time.time()) + expires_in`, taken when the token arrives.
     const expiresAt =
       tokens.expiresIn !== undefined ? Math.floor(Date.now() / 1000) + tokens.expiresIn : undefined;
@@ -170,15 +145,7 @@ async function deviceLogin(ctx: CliContext): Promise<void> {
       );
     }
   } catch (e) {
-    if (!json) out.stdout.write("\n");
-    if (json) {
-      out.json({
-        event: "failure",
-        code: (e as { code?: string }).code ?? "HF_DEVICE_CODE",
-        error: e instanceof OAuthError ? e.oauthError : undefined,
-        message: (e as Error).message,
-      });
-    }
+    display.failed(e);
     if (e instanceof OAuthError && !e.message.startsWith("Login failed")) {
       throw new OAuthError(`Login failed: ${e.message}`, e.oauthError, { cause: e, remedy: "hf auth login" });
     }
@@ -186,34 +153,60 @@ async function deviceLogin(ctx: CliContext): Promise<void> {
   }
 }
 
+/** A login that happened: who, which token, where it was saved, and what still overrides it. */
+export interface LoginReport {
+  user: string;
+  tokenName: string;
+  role: string | undefined;
+  tokenPath: string;
+  gitHelpers: string[] | undefined;
+  /** The environment variable that still wins over the saved token. */
+  shadowedBy: string | undefined;
+}
+
+export const loginView: View<LoginReport> = {
+  json: (r) => ({
+    event: "success",
+    user: r.user,
+    token_name: r.tokenName,
+    role: r.role ?? null,
+    token_path: r.tokenPath,
+    git_helpers: r.gitHelpers ?? null,
+    shadowed_by: r.shadowedBy ?? null,
+  }),
+  quiet: (r) => r.user,
+  human: (r) =>
+    `Login successful: logged in as ${r.user} (token '${r.tokenName}'${r.role ? `, role ${r.role}` : ""}).`,
+};
+
+const alreadyLoggedIn = (where: string) =>
+  `Already logged in (token from ${where}). Use \`hf auth login --force\` to log in again.`;
+
+/** Nothing to do: a token is already found (its source). Printed in quiet mode too. */
+const alreadyLoggedInView: View<string> = {
+  json: (where) => ({ event: "already_logged_in", source: where }),
+  human: alreadyLoggedIn,
+  quiet: alreadyLoggedIn,
+};
+
 async function report(ctx: CliContext, r: LoginResult): Promise<void> {
   const { out, config } = ctx;
   out.info(r.role ? `Token is valid (permission: ${r.role}).` : "Token is valid.");
   out.info(`The token \`${r.tokenName}\` has been saved to ${config.storedTokensPath}`);
   if (r.gitHelpers !== undefined) reportGitHelpers(ctx, r.gitHelpers);
   out.info(`Your token has been saved to ${config.tokenPath}`);
-  const env = await shadowingEnv(ctx);
-  if (out.format === "json") {
-    out.json({
-      event: "success",
-      user: r.info.name,
-      token_name: r.tokenName,
-      role: r.role ?? null,
-      token_path: config.tokenPath,
-      git_helpers: r.gitHelpers ?? null,
-      shadowed_by: env ? envName(env) : null,
-    });
-  } else if (out.format === "quiet") {
-    out.result(r.info.name);
-  } else {
-    out.result(
-      `Login successful: logged in as ${r.info.name} (token '${r.tokenName}'${r.role ? `, role ${r.role}` : ""}).`,
-    );
-  }
-  if (env) {
-    const name = envName(env);
+  const shadow = await shadowingVariable(ctx);
+  ctx.exporter.write(loginView, {
+    user: r.info.name,
+    tokenName: r.tokenName,
+    role: r.role,
+    tokenPath: config.tokenPath,
+    gitHelpers: r.gitHelpers,
+    shadowedBy: shadow,
+  });
+  if (shadow) {
     out.warn(
-      `${name} is set and is still the active token: it takes precedence over the token you just saved. Unset it to use the saved login: unset ${name}`,
+      `${shadow} is set and is still the active token: it takes precedence over the token you just saved. Unset it to use the saved login: unset ${shadow}`,
     );
   }
 }

@@ -3,7 +3,8 @@ import { logout } from "../../../auth/login.js";
 import { resolveToken } from "../../../auth/resolve-token.js";
 import { listStoredTokens, unknownTokenName } from "../../../auth/token-store.js";
 import type { CliContext } from "../../context.js";
-import { envName, shadowingEnv, warner } from "./auth-shared.js";
+import type { View } from "../../exporter.js";
+import { shadowingVariable, warner } from "./auth-shared.js";
 
 export interface LogoutOptions {
   tokenName?: string | undefined;
@@ -20,6 +21,33 @@ export function createCommand(ctx: CliContext): Command {
     .action((opts: LogoutOptions) => run(ctx, opts));
 }
 
+/** What `hf auth logout` did. */
+export interface LogoutReport {
+  /** False when there was nothing to log out from. */
+  loggedOut: boolean;
+  /** The one saved token removed (`--token-name`), or undefined for all of them. */
+  tokenName: string | undefined;
+  /** An environment variable that still provides a token. */
+  stillLoggedInBy: string | undefined;
+}
+
+const loggedOutText = (r: LogoutReport) =>
+  !r.loggedOut
+    ? undefined
+    : r.tokenName !== undefined
+      ? `Successfully logged out from access token: ${r.tokenName}.`
+      : "Successfully logged out from all access tokens.";
+
+/** The same sentence in human and quiet mode (Python prints it either way). */
+export const logoutView: View<LogoutReport> = {
+  json: (r) =>
+    r.loggedOut
+      ? { logged_out: true, token_name: r.tokenName ?? null, still_logged_in_by: r.stillLoggedInBy ?? null }
+      : { logged_out: false, reason: "not_logged_in" },
+  human: loggedOutText,
+  quiet: loggedOutText,
+};
+
 export async function run(ctx: CliContext, opts: LogoutOptions): Promise<void> {
   const { out, config } = ctx;
   const stored = await listStoredTokens(config, warner(ctx));
@@ -32,31 +60,22 @@ export async function run(ctx: CliContext, opts: LogoutOptions): Promise<void> {
     );
   }
   if (current === undefined && stored.length === 0) {
-    if (out.format === "json") out.json({ logged_out: false, reason: "not_logged_in" });
+    ctx.exporter.write(logoutView, { loggedOut: false, tokenName: undefined, stillLoggedInBy: undefined });
     out.warn("Not logged in!");
     return;
   }
   const result = await logout(config, { tokenName: opts.tokenName, cwd: ctx.cwd });
   if (opts.tokenName !== undefined && result.wasActive)
     out.warn(`Active token '${opts.tokenName}' has been deleted.`);
-  const env = await shadowingEnv(ctx);
-  if (out.format === "json") {
-    out.json({
-      logged_out: true,
-      token_name: opts.tokenName ?? null,
-      still_logged_in_by: env ? envName(env) : null,
-    });
-  } else {
-    out.result(
-      opts.tokenName !== undefined
-        ? `Successfully logged out from access token: ${opts.tokenName}.`
-        : "Successfully logged out from all access tokens.",
-    );
-  }
-  if (env) {
-    const name = envName(env);
+  const shadow = await shadowingVariable(ctx);
+  ctx.exporter.write(logoutView, {
+    loggedOut: true,
+    tokenName: opts.tokenName,
+    stillLoggedInBy: shadow,
+  });
+  if (shadow) {
     out.warn(
-      `The saved token${opts.tokenName === undefined ? "s were" : " was"} deleted, but you are still logged in: ${name} is set. To log out completely: unset ${name}`,
+      `The saved token${opts.tokenName === undefined ? "s were" : " was"} deleted, but you are still logged in: ${shadow} is set. To log out completely: unset ${shadow}`,
     );
   }
 }

@@ -3,7 +3,8 @@ import { approveGitCredential } from "../../../auth/git-credential.js";
 import { listStoredTokens, switchToken, unknownTokenName } from "../../../auth/token-store.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import { envName, isInteractive, reportGitHelpers, shadowingEnv, warner } from "./auth-shared.js";
+import { plainView, type View } from "../../exporter.js";
+import { isInteractive, reportGitHelpers, shadowingVariable, warner } from "./auth-shared.js";
 
 export interface SwitchOptions {
   tokenName?: string | undefined;
@@ -20,6 +21,13 @@ export function createCommand(ctx: CliContext): Command {
     .action((opts: SwitchOptions) => run(ctx, opts));
 }
 
+/** The saved token made active, and the file it now sits in. */
+export const switchedView: View<{ name: string; tokenPath: string }> = {
+  json: (r) => ({ active: r.name, token_path: r.tokenPath }),
+  quiet: (r) => r.name,
+  human: (r) => `Switched to '${r.name}'. The current active token is: ${r.name}`,
+};
+
 export async function run(ctx: CliContext, opts: SwitchOptions): Promise<void> {
   const { out, config } = ctx;
   const tokens = await listStoredTokens(config, warner(ctx));
@@ -28,7 +36,7 @@ export async function run(ctx: CliContext, opts: SwitchOptions): Promise<void> {
   if (name === undefined) {
     if (names.length === 0) {
       out.warn("No stored tokens found. Please log in first: hf auth login");
-      out.result("No token name provided. Aborting.");
+      ctx.exporter.write(plainView, "No token name provided. Aborting.");
       return;
     }
     if (!isInteractive(ctx)) {
@@ -56,13 +64,9 @@ export async function run(ctx: CliContext, opts: SwitchOptions): Promise<void> {
   }
   await switchToken(config, name);
   out.info(`Your token has been saved to ${config.tokenPath}`);
-  if (out.format === "json") out.json({ active: name, token_path: config.tokenPath });
-  else if (out.format === "quiet") out.result(name);
-  else out.result(`Switched to '${name}'. The current active token is: ${name}`);
-  const env = await shadowingEnv(ctx);
-  if (env) {
-    out.warn(
-      `${envName(env)} is set and will override the token you just switched to. Unset it: unset ${envName(env)}`,
-    );
+  ctx.exporter.write(switchedView, { name, tokenPath: config.tokenPath });
+  const shadow = await shadowingVariable(ctx);
+  if (shadow) {
+    out.warn(`${shadow} is set and will override the token you just switched to. Unset it: unset ${shadow}`);
   }
 }

@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { resolveToken } from "../../../auth/resolve-token.js";
-import { NOT_LOGGED_IN } from "../../../auth/whoami.js";
 import { NotLoggedInError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
 
@@ -22,7 +21,7 @@ export function createCommand(ctx: CliContext): Command {
  */
 export async function run(ctx: CliContext): Promise<void> {
   const r = await resolveToken({ token: true, onWarning: (m) => ctx.out.warn(m), config: ctx.config });
-  if (!r) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
+  if (!r) throw new NotLoggedInError(); // worded by the CLI's error table
   // Written raw, on purpose: Output would redact it.
   ctx.out.stdout.write(`${r.token}\n`);
 }

@@ -1,10 +1,11 @@
 import { Command } from "commander";
 import { describeTokenSource, listTokenSources, resolveToken } from "../../../auth/resolve-token.js";
-import { describeRole, NOT_LOGGED_IN, tokenNameFor, whoami } from "../../../auth/whoami.js";
+import { describeRole, tokenNameFor, whoami } from "../../../auth/whoami.js";
 import { DEFAULT_ENDPOINT } from "../../../config/index.js";
 import { NotLoggedInError } from "../../../errors.js";
 import { createHubClient } from "../../../http/hub-client.js";
 import type { CliContext } from "../../context.js";
+import type { View } from "../../exporter.js";
 import { warner } from "./auth-shared.js";
 
 /**
@@ -15,47 +16,70 @@ import { warner } from "./auth-shared.js";
 export function createCommand(ctx: CliContext): Command {
   return new Command("whoami")
     .description("Show the user, orgs, token name, role and where the token comes from")
-    .action(() => run(ctx));
+    .action(async () => {
+      await run(ctx);
+    });
 }
 
-export async function run(ctx: CliContext): Promise<void> {
+/** Who the active token belongs to, as `hf auth whoami` shows it. */
+export interface WhoamiResult {
+  user: string;
+  fullname: string | undefined;
+  orgs: string[];
+  tokenName: string | undefined;
+  role: string | undefined;
+  /** Where the token came from ("HF_TOKEN environment variable"). */
+  source: string;
+  /** Shown only when it is not the default Hub. */
+  endpoint: string | undefined;
+}
+
+export const whoamiView: View<WhoamiResult> = {
+  json: (r) => ({
+    user: r.user,
+    fullname: r.fullname ?? null,
+    orgs: r.orgs.length ? r.orgs.join(",") : null,
+    token_name: r.tokenName ?? null,
+    role: r.role ?? null,
+    source: r.source,
+    endpoint: r.endpoint ?? null,
+  }),
+  quiet: (r) => r.user,
+  human: (r, style) => {
+    const rows: [string, string | undefined][] = [
+      ["user", r.user],
+      ["fullname", r.fullname],
+      ["orgs", r.orgs.join(",") || undefined],
+      ["token", r.tokenName],
+      ["role", r.role],
+      ["source", r.source],
+      ["endpoint", r.endpoint],
+    ];
+    return [
+      `${style.paint("green", "✓")} Logged in`,
+      ...rows.filter(([, v]) => v !== undefined).map(([k, v]) => `  ${k}: ${v}`),
+    ];
+  },
+};
+
+export async function run(ctx: CliContext): Promise<WhoamiResult> {
   const { out, config } = ctx;
   const r = await resolveToken({ token: true, onWarning: warner(ctx), config });
-  if (!r) throw new NotLoggedInError(NOT_LOGGED_IN, { remedy: "hf auth login" });
+  if (!r) throw new NotLoggedInError(); // worded by the CLI's error table
   const source = describeTokenSource(r.source);
   const client = createHubClient({ config, token: r.token, tokenSource: r.source });
   const info = await whoami(client);
-  const role = describeRole(info);
-  const tokenName =
-    info.auth?.accessToken?.displayName ?? (info.auth?.accessToken ? undefined : tokenNameFor(info));
-  const orgs = info.orgs.map((o) => o.name);
-  const endpoint = config.endpoint !== DEFAULT_ENDPOINT ? config.endpoint : undefined;
-
-  if (out.format === "json") {
-    out.json({
-      user: info.name,
-      fullname: info.fullname ?? null,
-      orgs: orgs.length ? orgs.join(",") : null,
-      token_name: tokenName ?? null,
-      role: role ?? null,
-      source,
-      endpoint: endpoint ?? null,
-    });
-  } else if (out.format === "quiet") {
-    out.result(info.name);
-  } else {
-    const rows: [string, string | undefined][] = [
-      ["user", info.name],
-      ["fullname", info.fullname],
-      ["orgs", orgs.join(",") || undefined],
-      ["token", tokenName],
-      ["role", role],
-      ["source", source],
-      ["endpoint", endpoint],
-    ];
-    out.human(`${out.paint("green", "✓")} Logged in`);
-    for (const [k, v] of rows) if (v !== undefined) out.human(`  ${k}: ${v}`);
-  }
+  const result: WhoamiResult = {
+    user: info.name,
+    fullname: info.fullname,
+    orgs: info.orgs.map((o) => o.name),
+    tokenName:
+      info.auth?.accessToken?.displayName ?? (info.auth?.accessToken ? undefined : tokenNameFor(info)),
+    role: describeRole(info),
+    source,
+    endpoint: config.endpoint !== DEFAULT_ENDPOINT ? config.endpoint : undefined,
+  };
+  ctx.exporter.write(whoamiView, result);
 
   // A variable (or argument) that hides a saved login: say which, and how to use the saved one.
   if (r.source.kind !== "file") {
@@ -74,4 +98,5 @@ export async function run(ctx: CliContext): Promise<void> {
       `This is a write token; downloading and reading only need a read token. Use a read token for everyday work to limit the damage if it leaks (${config.endpoint}/settings/tokens).`,
     );
   }
+  return result;
 }

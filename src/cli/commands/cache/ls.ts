@@ -3,7 +3,9 @@ import { formatSize, formatTimeSince, parseDuration, parseSize } from "../../../
 import { type CachedRepoInfo, type CachedRevisionInfo, scanCache } from "../../../cache/scan.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import { cacheDirOf, renderCsv, renderTable, text } from "./shared.js";
+import type { HumanStyle, View } from "../../exporter.js";
+import { renderTable } from "../../table.js";
+import { cacheDirOf, renderCsv } from "./shared.js";
 
 export interface LsOptions {
   cacheDir?: string | undefined;
@@ -146,6 +148,135 @@ function humanRow(
       ];
 }
 
+/** What `hf cache ls` found, after filters, sort and limit. */
+export interface CacheListing {
+  /** One per repo, or per revision with `--revisions`. */
+  entries: Entry[];
+  revisions: boolean;
+  noTruncate: boolean;
+  nowMs: number;
+  /** Python's closing line: repos, revisions and bytes on disk of what is listed. */
+  summary: { repos: number; revisions: number; bytes: number };
+}
+
+const CSV_HEADERS = {
+  repos: [
+    "id",
+    "repo_id",
+    "repo_type",
+    "size",
+    "nb_files",
+    "last_accessed",
+    "last_modified",
+    "refs",
+    "repo_path",
+  ],
+  revisions: [
+    "id",
+    "repo_id",
+    "repo_type",
+    "revision",
+    "size",
+    "nb_files",
+    "last_modified",
+    "refs",
+    "snapshot_path",
+  ],
+};
+
+function summaryLine(l: CacheListing, style: HumanStyle): string {
+  const { repos, revisions, bytes } = l.summary;
+  return style.paint(
+    "bold",
+    `\nFound ${repos} repo(s) for a total of ${revisions} revision(s) and ${formatSize(bytes)} on disk.`,
+  );
+}
+
+/**
+ * The listing: Python's table and closing line (human), TSV with Python reprs (agent), ids or
+ * commits (quiet), sizes in bytes and ISO 8601 times (json), a spreadsheet (csv).
+ */
+export const listingView: View<CacheListing> = {
+  json: (l) =>
+    l.entries.map(([repo, rev]) =>
+      rev
+        ? {
+            id: repo.id,
+            repo_id: repo.repoId,
+            repo_type: repo.repoType,
+            revision: rev.commit,
+            snapshot_path: rev.snapshotPath,
+            size: rev.size,
+            nb_files: rev.nbFiles,
+            last_modified: rev.lastModified.toISOString(),
+            refs: rev.refs,
+          }
+        : {
+            id: repo.id,
+            repo_id: repo.repoId,
+            repo_type: repo.repoType,
+            repo_path: repo.repoPath,
+            size: repo.size,
+            nb_files: repo.nbFiles,
+            last_accessed: repo.lastAccessed.toISOString(),
+            last_modified: repo.lastModified.toISOString(),
+            refs: repo.refs,
+            revisions: repo.revisions.map((r) => r.commit),
+          },
+    ),
+  quiet: (l) => l.entries.map(([repo, rev]) => (rev ? rev.commit : repo.id)),
+  csv: (l) =>
+    renderCsv(
+      l.revisions ? CSV_HEADERS.revisions : CSV_HEADERS.repos,
+      l.entries.map(([repo, rev]) =>
+        rev
+          ? [
+              repo.id,
+              repo.repoId,
+              repo.repoType,
+              rev.commit,
+              rev.size,
+              rev.nbFiles,
+              rev.lastModified.toISOString(),
+              rev.refs,
+              rev.snapshotPath,
+            ]
+          : [
+              repo.id,
+              repo.repoId,
+              repo.repoType,
+              repo.size,
+              repo.nbFiles,
+              repo.lastAccessed.toISOString(),
+              repo.lastModified.toISOString(),
+              repo.refs,
+              repo.repoPath,
+            ],
+      ),
+    ),
+  agent: (l, style) => {
+    if (l.entries.length === 0) return "No results found.";
+    // Python's agent mode: TSV of the raw values, lists as Python reprs.
+    const repr = (list: string[]) => `[${list.map((r) => `'${r}'`).join(", ")}]`;
+    const tsv = [
+      humanHeaders(l.revisions).join("\t"),
+      ...l.entries.map(([repo, rev]) => humanRow(repo, rev, l.nowMs, repr).join("\t")),
+    ];
+    return [tsv.join("\n"), summaryLine(l, style)];
+  },
+  human: (l, style) => {
+    if (l.entries.length === 0) return "No results found.";
+    const rows = l.entries.map(([repo, rev]) => humanRow(repo, rev, l.nowMs, (list) => list.join(", ")));
+    const table = renderTable(humanHeaders(l.revisions), rows, {
+      human: true,
+      right: ["size"],
+      width: l.noTruncate ? undefined : style.width(),
+    });
+    if (table.truncated) style.hint("Use `--no-truncate` or `--format json` to display full values.");
+    return [table.text, summaryLine(l, style)];
+  },
+};
+
 /**
  * `hf cache ls`: one row per cached repo (or per revision with `--revisions`), as Python 1.33 prints
  * it; `--format json` gives sizes in bytes and ISO 8601 times, `--format csv` a spreadsheet.
@@ -172,130 +303,28 @@ export async function run(ctx: CliContext, options: LsOptions): Promise<void> {
   if (sorter) entries.sort(sorter);
   if (limit !== undefined) entries = entries.slice(0, limit);
 
-  const hint = ctx.formatHint;
-  const nowMs = Date.now();
-  if (ctx.format === "json") {
-    ctx.out.json(
-      entries.map(([repo, rev]) =>
-        rev
-          ? {
-              id: repo.id,
-              repo_id: repo.repoId,
-              repo_type: repo.repoType,
-              revision: rev.commit,
-              snapshot_path: rev.snapshotPath,
-              size: rev.size,
-              nb_files: rev.nbFiles,
-              last_modified: rev.lastModified.toISOString(),
-              refs: rev.refs,
-            }
-          : {
-              id: repo.id,
-              repo_id: repo.repoId,
-              repo_type: repo.repoType,
-              repo_path: repo.repoPath,
-              size: repo.size,
-              nb_files: repo.nbFiles,
-              last_accessed: repo.lastAccessed.toISOString(),
-              last_modified: repo.lastModified.toISOString(),
-              refs: repo.refs,
-              revisions: repo.revisions.map((r) => r.commit),
-            },
-      ),
-    );
-  } else if (ctx.format === "quiet") {
-    for (const [repo, rev] of entries) ctx.out.result(rev ? rev.commit : repo.id);
-  } else if (hint === "csv") {
-    const headers = options.revisions
-      ? [
-          "id",
-          "repo_id",
-          "repo_type",
-          "revision",
-          "size",
-          "nb_files",
-          "last_modified",
-          "refs",
-          "snapshot_path",
-        ]
-      : [
-          "id",
-          "repo_id",
-          "repo_type",
-          "size",
-          "nb_files",
-          "last_accessed",
-          "last_modified",
-          "refs",
-          "repo_path",
-        ];
-    const rows = entries.map(([repo, rev]) =>
-      rev
-        ? [
-            repo.id,
-            repo.repoId,
-            repo.repoType,
-            rev.commit,
-            rev.size,
-            rev.nbFiles,
-            rev.lastModified.toISOString(),
-            rev.refs,
-            rev.snapshotPath,
-          ]
-        : [
-            repo.id,
-            repo.repoId,
-            repo.repoType,
-            repo.size,
-            repo.nbFiles,
-            repo.lastAccessed.toISOString(),
-            repo.lastModified.toISOString(),
-            repo.refs,
-            repo.repoPath,
-          ],
-    );
-    ctx.out.result(renderCsv(headers, rows));
-  } else if (entries.length === 0) {
-    ctx.out.result("No results found.");
-  } else if (hint === "agent") {
-    // Python's agent mode: TSV of the raw values, lists as Python reprs.
-    const repr = (l: string[]) => `[${l.map((r) => `'${r}'`).join(", ")}]`;
-    const lines = [
-      humanHeaders(options.revisions).join("\t"),
-      ...entries.map(([repo, rev]) => humanRow(repo, rev, nowMs, repr).join("\t")),
-    ];
-    ctx.out.result(lines.join("\n"));
-  } else {
-    const headers = humanHeaders(options.revisions);
-    const rows = entries.map(([repo, rev]) => humanRow(repo, rev, nowMs, (l) => l.join(", ")));
-    const table = renderTable(ctx, headers, rows, {
-      right: ["size"],
-      noTruncate: options.truncate === false,
-    });
-    ctx.out.result(table.text);
-    if (table.truncated) ctx.out.hint("Use `--no-truncate` or `--format json` to display full values.");
-  }
-
-  if (entries.length && ctx.format === "human" && hint !== "csv") {
+  let repoCount = 0;
+  let revisionCount = 0;
+  let bytes = 0;
+  if (entries.length) {
     const repos = new Set(entries.map(([r]) => r));
-    let revisionCount = 0;
-    let total = 0;
+    repoCount = repos.size;
     if (options.revisions) {
       revisionCount = entries.length;
-      for (const [, rev] of entries) total += (rev as CachedRevisionInfo).size;
+      for (const [, rev] of entries) bytes += (rev as CachedRevisionInfo).size;
     } else {
       for (const r of repos) revisionCount += r.revisions.length;
       // Per-repo sizes could double-count a blob shared across repos: show the physical total.
-      total = filters.length || limit !== undefined ? [...repos].reduce((n, r) => n + r.size, 0) : scan.size;
+      bytes = filters.length || limit !== undefined ? [...repos].reduce((n, r) => n + r.size, 0) : scan.size;
     }
-    text(
-      ctx,
-      ctx.out.paint(
-        "bold",
-        `\nFound ${repos.size} repo(s) for a total of ${revisionCount} revision(s) and ${formatSize(total)} on disk.`,
-      ),
-    );
   }
+  ctx.exporter.write(listingView, {
+    entries,
+    revisions: Boolean(options.revisions),
+    noTruncate: options.truncate === false,
+    nowMs: Date.now(),
+    summary: { repos: repoCount, revisions: revisionCount, bytes },
+  });
 
   if (scan.warnings.length) {
     if (options.showWarnings) {

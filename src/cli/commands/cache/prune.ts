@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { formatSize } from "../../../cache/format.js";
-import { executePlan, planPrune } from "../../../cache/plan.js";
+import { planPrune } from "../../../cache/plan.js";
 import { scanCache } from "../../../cache/scan.js";
 import type { CliContext } from "../../context.js";
-import { cacheDirOf, confirmOrRefuse, planJson, printResult, printSelection, text } from "./shared.js";
+import { cacheDirOf, confirmAndDelete, nothingToDelete, selectionLines } from "./shared.js";
 
 export interface PruneOptions {
   cacheDir?: string | undefined;
@@ -31,51 +31,28 @@ export async function run(ctx: CliContext, options: PruneOptions): Promise<void>
   const revisions = plan.counts.revisions;
   const incomplete = plan.incomplete.length;
   if (revisions === 0 && incomplete === 0) {
-    text(ctx, "No unreferenced revisions, incomplete downloads or shared blobs found. Nothing to prune.");
-    if (ctx.format === "json")
-      ctx.out.json({
-        dry_run: Boolean(options.dryRun),
-        revisions: 0,
-        incomplete: 0,
-        size: 0,
-        ...planJson(plan),
-      });
-    return;
-  }
-  const what = summary(revisions, incomplete);
-  const size = formatSize(plan.freedBytes);
-  text(ctx, `About to delete ${what} (${size} total).`);
-  printSelection(ctx, plan);
-  if (options.dryRun) {
-    printResult(
+    nothingToDelete(
       ctx,
-      "Dry run: no files were deleted.",
-      { dry_run: true, revisions, incomplete, shared_blobs: 0, size },
-      { dry_run: true, revisions, incomplete, size: plan.freedBytes, ...planJson(plan) },
+      plan,
+      "No unreferenced revisions, incomplete downloads or shared blobs found. Nothing to prune.",
+      { revisions: 0, incomplete: 0 },
+      options.dryRun,
     );
     return;
   }
-  if (!(await confirmOrRefuse(ctx, "Proceed?", Boolean(options.yes)))) {
-    ctx.out.info("Aborted: nothing was deleted.");
-    ctx.exitCode = 1;
-    return;
-  }
-  const done = await executePlan(plan);
-  printResult(
+  const what = summary(revisions, incomplete);
+  await confirmAndDelete(
     ctx,
-    `Deleted ${what}; freed ${formatSize(done.freedBytes)}.`,
+    plan,
     {
-      revisions_deleted: revisions,
-      incomplete_deleted: incomplete,
-      shared_blobs_deleted: 0,
-      freed: formatSize(done.freedBytes),
+      about: [`About to delete ${what} (${formatSize(plan.freedBytes)} total).`, ...selectionLines(plan)],
+      question: "Proceed?",
+      what,
+      counts: { revisions, incomplete },
+      deleted: { revisions_deleted: revisions, incomplete_deleted: incomplete },
+      sharedBlobs: true,
     },
-    {
-      revisions_deleted: revisions,
-      incomplete_deleted: incomplete,
-      freed: done.freedBytes,
-      ...planJson(plan),
-    },
+    options,
   );
 }
 

@@ -1,18 +1,10 @@
 import { Command } from "commander";
 import { formatSize } from "../../../cache/format.js";
-import { executePlan, planRemoval } from "../../../cache/plan.js";
+import { planRemoval } from "../../../cache/plan.js";
 import { scanCache } from "../../../cache/scan.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import {
-  cacheDirOf,
-  confirmOrRefuse,
-  parseRepoType,
-  planJson,
-  printResult,
-  printSelection,
-  text,
-} from "./shared.js";
+import { cacheDirOf, confirmAndDelete, nothingToDelete, parseRepoType, selectionLines } from "./shared.js";
 
 export interface RmOptions {
   cacheDir?: string | undefined;
@@ -44,78 +36,45 @@ export async function run(ctx: CliContext, targets: string[], options: RmOptions
       ctx.out.hint(`repo ids take their type: hf cache rm ${guesses.join(" ")}  (or pass --repo-type)`);
   }
   const size = formatSize(plan.freedBytes);
-
   if (plan.files.length) {
-    text(ctx, `About to delete ${plan.files.length} file(s) totalling ${size}.`);
-    for (const f of plan.files) text(ctx, `  - ${f.label}`);
-    if (options.dryRun) {
-      printResult(
-        ctx,
-        "Dry run: no files were deleted.",
-        { dry_run: true, files: plan.files.length, size },
-        { dry_run: true, files: plan.files.length, size: plan.freedBytes, ...planJson(plan) },
-      );
-      return;
-    }
-    if (!(await confirmOrRefuse(ctx, "Proceed with deletion?", Boolean(options.yes)))) return aborted(ctx);
-    const done = await executePlan(plan);
-    printResult(
+    const n = plan.files.length;
+    await confirmAndDelete(
       ctx,
-      `Deleted ${plan.files.length} file(s); freed ${formatSize(done.freedBytes)}.`,
-      { files_deleted: plan.files.length, freed: formatSize(done.freedBytes) },
-      { files_deleted: plan.files.length, freed: done.freedBytes, ...planJson(plan) },
+      plan,
+      {
+        about: [
+          `About to delete ${n} file(s) totalling ${size}.`,
+          ...plan.files.map((f) => `  - ${f.label}`),
+        ],
+        question: "Proceed with deletion?",
+        what: `${n} file(s)`,
+        counts: { files: n },
+        deleted: { files_deleted: n },
+      },
+      options,
     );
     return;
   }
-
-  if (plan.counts.revisions === 0) {
-    text(ctx, "Nothing to delete.");
-    if (ctx.format === "json")
-      ctx.out.json({ dry_run: Boolean(options.dryRun), repos: 0, revisions: 0, size: 0, ...planJson(plan) });
+  const { repos, revisions, partialRevisions } = plan.counts;
+  if (revisions === 0) {
+    nothingToDelete(ctx, plan, "Nothing to delete.", { repos: 0, revisions: 0 }, options.dryRun);
     return;
   }
   const parts: string[] = [];
-  if (plan.counts.repos) parts.push(`${plan.counts.repos} repo(s)`);
-  if (plan.counts.partialRevisions) parts.push(`${plan.counts.partialRevisions} revision(s)`);
-  text(ctx, `About to delete ${parts.join(" and ")} totalling ${size}.`);
-  printSelection(ctx, plan);
-  if (options.dryRun) {
-    printResult(
-      ctx,
-      "Dry run: no files were deleted.",
-      { dry_run: true, repos: plan.counts.repos, revisions: plan.counts.revisions, size },
-      {
-        dry_run: true,
-        repos: plan.counts.repos,
-        revisions: plan.counts.revisions,
-        size: plan.freedBytes,
-        ...planJson(plan),
-      },
-    );
-    return;
-  }
-  if (!(await confirmOrRefuse(ctx, "Proceed with deletion?", Boolean(options.yes)))) return aborted(ctx);
-  const done = await executePlan(plan);
-  printResult(
+  if (repos) parts.push(`${repos} repo(s)`);
+  if (partialRevisions) parts.push(`${partialRevisions} revision(s)`);
+  await confirmAndDelete(
     ctx,
-    `Deleted ${plan.counts.repos} repo(s) and ${plan.counts.revisions} revision(s); freed ${formatSize(done.freedBytes)}.`,
+    plan,
     {
-      repos_deleted: plan.counts.repos,
-      revisions_deleted: plan.counts.revisions,
-      freed: formatSize(done.freedBytes),
+      about: [`About to delete ${parts.join(" and ")} totalling ${size}.`, ...selectionLines(plan)],
+      question: "Proceed with deletion?",
+      what: `${repos} repo(s) and ${revisions} revision(s)`,
+      counts: { repos, revisions },
+      deleted: { repos_deleted: repos, revisions_deleted: revisions },
     },
-    {
-      repos_deleted: plan.counts.repos,
-      revisions_deleted: plan.counts.revisions,
-      freed: done.freedBytes,
-      ...planJson(plan),
-    },
+    options,
   );
-}
-
-function aborted(ctx: CliContext): void {
-  ctx.out.info("Aborted: nothing was deleted.");
-  ctx.exitCode = 1;
 }
 
 export function createCommand(ctx: CliContext): Command {

@@ -1,89 +1,27 @@
 // Helpers shared by the `hf cache` commands (not a command: the registry never loads this file).
 import { resolve } from "node:path";
 import { formatSize } from "../../../cache/format.js";
-import type { CachePlan } from "../../../cache/plan.js";
-import { isRepoType, type RepoType } from "../../../common/repo.js";
+import { type CachePlan, executePlan } from "../../../cache/plan.js";
+import { isRepoType, parseRepoTypeWord, type RepoType } from "../../../common/repo.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
+import { resultView, textView } from "../../exporter.js";
 
 /** `--cache-dir`, else the configured hub cache (HF_HUB_CACHE > HUGGINGFACE_HUB_CACHE > HF_HOME/hub). */
 export function cacheDirOf(ctx: CliContext, option: string | undefined): string {
   return resolve(ctx.cwd, option ?? ctx.config.hubCache);
 }
 
+/** `--repo-type`: model, dataset or space, singular or plural, any case. */
 export function parseRepoType(value: string | undefined): RepoType | undefined {
   if (value === undefined) return undefined;
-  const v = value.toLowerCase().replace(/s$/, "");
-  if (!isRepoType(v)) {
+  const v = parseRepoTypeWord(value);
+  if (v === undefined || !isRepoType(v)) {
     throw new HfUsageError(`Invalid repo type '${value}'.`, {
       remedy: "use --repo-type model, dataset or space",
     });
   }
   return v;
-}
-
-/** Terminal width as Python's `shutil.get_terminal_size()`: $COLUMNS, the TTY, else 80. */
-function terminalWidth(ctx: CliContext): number {
-  const c = Number.parseInt(ctx.env.COLUMNS ?? "", 10);
-  if (c > 0) return c;
-  const cols = (ctx.out.stdout as { columns?: number }).columns;
-  return cols && cols > 0 ? cols : 80;
-}
-
-/**
- * Python's human table (`cli/_output.py::Output.table` + `utils/_terminal.py::tabulate`):
- * SCREAMING_SNAKE headers, one space between columns, a dashes row, cells padded (trailing spaces
- * kept), the widest column shrunk with "..." until the table fits the terminal width.
- * Returns the text and whether a cell was truncated.
- */
-export function renderTable(
-  ctx: CliContext,
-  headers: string[],
-  rows: string[][],
-  options: { right?: string[]; noTruncate?: boolean } = {},
-): { text: string; truncated: boolean } {
-  const heads = headers.map((h) => h.toUpperCase());
-  const cells = rows.map((r) => r.map((c) => c.replace(/\s+/g, " ").trim()));
-  let truncated = false;
-  if (!options.noTruncate && cells.length) {
-    const natural = heads.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] as string).length)));
-    const budget = terminalWidth(ctx) - Math.max(0, heads.length - 1);
-    if (natural.reduce((a, b) => a + b, 0) > budget) {
-      const caps = [...natural];
-      const floors = heads.map((h) => Math.max(h.length, 4));
-      while (caps.reduce((a, b) => a + b, 0) > budget) {
-        let widest = -1;
-        for (let i = 0; i < caps.length; i++) {
-          if (
-            (caps[i] as number) > (floors[i] as number) &&
-            (widest < 0 || (caps[i] as number) > (caps[widest] as number))
-          )
-            widest = i;
-        }
-        if (widest < 0) break;
-        caps[widest] = (caps[widest] as number) - 1;
-      }
-      for (const r of cells) {
-        r.forEach((c, i) => {
-          const cap = caps[i] as number;
-          if (c.length > cap) {
-            truncated = true;
-            r[i] = `${c.slice(0, cap - 3)}...`;
-          }
-        });
-      }
-    }
-  }
-  const widths = heads.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] as string).length)));
-  const right = new Set((options.right ?? []).map((h) => h.toUpperCase()));
-  const line = (vals: string[]) =>
-    vals
-      .map((v, i) =>
-        right.has(heads[i] as string) ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number),
-      )
-      .join(" ");
-  const lines = [line(heads), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)];
-  return { text: lines.join("\n"), truncated };
 }
 
 /** RFC 4180 CSV: a header row, then one row per item; lists joined with a space. */
@@ -95,60 +33,20 @@ export function renderCsv(headers: string[], rows: unknown[][]): string {
   return [headers, ...rows].map((r) => r.map(cell).join(",")).join("\n");
 }
 
-/**
- * Python's `out.result(message, **data)`: human `✓ message` then `  key: value` lines; quiet the
- * first value; json our own object (bytes as numbers).
- */
-export function printResult(
-  ctx: CliContext,
-  message: string,
-  human: Record<string, string | number | boolean>,
-  json: Record<string, unknown>,
-): void {
-  const fmt = ctx.formatHint;
-  if (ctx.format === "json") {
-    ctx.out.json(json);
-    return;
-  }
-  if (ctx.format === "quiet") {
-    const first = Object.values(human)[0];
-    if (first !== undefined) ctx.out.result(pyStr(first));
-    return;
-  }
-  if (fmt === "agent") {
-    ctx.out.result(
-      Object.entries(human)
-        .map(([k, v]) => `${k}=${pyStr(v)}`)
-        .join(" "),
-    );
-    return;
-  }
-  const lines = [ctx.out.paint("green", `✓ ${message}`)];
-  for (const [k, v] of Object.entries(human)) lines.push(`  ${k}: ${pyStr(v)}`);
-  ctx.out.result(lines.join("\n"));
-}
-
-function pyStr(v: string | number | boolean): string {
-  return typeof v === "boolean" ? (v ? "True" : "False") : String(v);
-}
-
-/** Free text on stdout in human/agent mode only (Python's `out.text`). */
-export function text(ctx: CliContext, line: string): void {
-  if (ctx.format === "human") ctx.out.result(line);
-}
-
-/** The plan's selection as Python prints it (`print_cache_selected_revisions`). */
-export function printSelection(ctx: CliContext, plan: CachePlan): void {
+/** The plan's selection as Python prints it (`print_cache_selected_revisions`), one line each. */
+export function selectionLines(plan: CachePlan): string[] {
+  const lines: string[] = [];
   for (const { repo, revisions, entireRepo } of plan.selected) {
     if (entireRepo) {
-      text(ctx, `  - ${repo.id} (entire repo)`);
+      lines.push(`  - ${repo.id} (entire repo)`);
       continue;
     }
-    text(ctx, `  - ${repo.id}:`);
+    lines.push(`  - ${repo.id}:`);
     for (const rev of revisions) {
-      text(ctx, `      ${rev.commit} [${rev.refs.join(" ") || "(detached)"}] ${formatSize(rev.size)}`);
+      lines.push(`      ${rev.commit} [${rev.refs.join(" ") || "(detached)"}] ${formatSize(rev.size)}`);
     }
   }
+  return lines;
 }
 
 /** The plan as JSON (bytes as numbers), for `--format json` and scripts. */
@@ -187,4 +85,80 @@ export async function confirmOrRefuse(ctx: CliContext, message: string, yes: boo
     { message, default: false },
     { input: ctx.stdin as NodeJS.ReadableStream, output: ctx.out.stdout as NodeJS.WritableStream },
   );
+}
+
+/**
+ * Nothing to delete: Python's sentence for people; for scripts the (empty) plan with zero counts.
+ *
+ * @example nothingToDelete(ctx, plan, "Nothing to delete.", { repos: 0, revisions: 0 }, false)
+ */
+export function nothingToDelete(
+  ctx: CliContext,
+  plan: CachePlan,
+  sentence: string,
+  counts: Record<string, number>,
+  dryRun: boolean | undefined,
+): void {
+  ctx.exporter.write(
+    {
+      human: () => sentence,
+      json: () => ({ dry_run: Boolean(dryRun), ...counts, size: 0, ...planJson(plan) }),
+    },
+    undefined,
+  );
+}
+
+/** What a deletion is, in the words `hf cache rm` and `hf cache prune` print. */
+export interface Deletion {
+  /** "About to delete …" and the selection under it (human only). */
+  about: string[];
+  /** The confirmation question. */
+  question: string;
+  /** What goes, for "Deleted <what>; freed 1.2K.". */
+  what: string;
+  /** The dry run's counts (`files`, or `repos` and `revisions`, ...), in print order. */
+  counts: Record<string, number>;
+  /** The same once deleted (`files_deleted`, ...). */
+  deleted: Record<string, number>;
+  /** Python's always-zero shared-blob counts, which prune prints in its human forms. */
+  sharedBlobs?: boolean | undefined;
+}
+
+/**
+ * The rest of `hf cache rm` / `prune` once the plan is made: show it, then stop (`--dry-run`), or
+ * confirm, execute and report the bytes freed, as Python's `out.result` does in each format.
+ *
+ * @example
+ * await confirmAndDelete(ctx, plan, { about, question: "Proceed?", what: "2 file(s)",
+ *   counts: { files: 2 }, deleted: { files_deleted: 2 } }, { yes: true });
+ */
+export async function confirmAndDelete(
+  ctx: CliContext,
+  plan: CachePlan,
+  d: Deletion,
+  options: { yes?: boolean | undefined; dryRun?: boolean | undefined },
+): Promise<void> {
+  const { exporter } = ctx;
+  exporter.write(textView, d.about);
+  const shared = (key: string) => (d.sharedBlobs ? { [key]: 0 } : {});
+  if (options.dryRun) {
+    exporter.write(resultView, {
+      message: "Dry run: no files were deleted.",
+      fields: { dry_run: true, ...d.counts, ...shared("shared_blobs"), size: formatSize(plan.freedBytes) },
+      json: { dry_run: true, ...d.counts, size: plan.freedBytes, ...planJson(plan) },
+    });
+    return;
+  }
+  if (!(await confirmOrRefuse(ctx, d.question, Boolean(options.yes)))) {
+    ctx.out.info("Aborted: nothing was deleted.");
+    ctx.exitCode = 1;
+    return;
+  }
+  const done = await executePlan(plan);
+  const freed = formatSize(done.freedBytes);
+  exporter.write(resultView, {
+    message: `Deleted ${d.what}; freed ${freed}.`,
+    fields: { ...d.deleted, ...shared("shared_blobs_deleted"), freed },
+    json: { ...d.deleted, freed: done.freedBytes, ...planJson(plan) },
+  });
 }

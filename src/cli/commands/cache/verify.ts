@@ -2,7 +2,8 @@ import { Command, Option } from "commander";
 import { verifyRevision } from "../../../cache/verify.js";
 import { HfUsageError } from "../../../errors.js";
 import type { CliContext } from "../../context.js";
-import { cacheDirOf, parseRepoType, printResult, text } from "./shared.js";
+import { resultView, textView, type View } from "../../exporter.js";
+import { cacheDirOf, parseRepoType } from "./shared.js";
 
 export interface VerifyCommandOptions {
   repoType?: string | undefined;
@@ -34,47 +35,38 @@ export async function run(ctx: CliContext, repoId: string, options: VerifyComman
       ? { localDir: cacheDirOf(ctx, options.localDir) }
       : { cacheDir: cacheDirOf(ctx, options.cacheDir) }),
   });
+  const lines: string[] = [];
+  const list = (paths: string[]) => paths.map((p) => `  - ${p}`).join("\n");
   let failed = !r.ok;
-  const human = ctx.format === "human";
   if (r.corrupt.length) {
-    text(
-      ctx,
+    lines.push(
       `❌ Checksum verification failed for the following file(s):\n${r.corrupt
         .map((c) => `  - ${c.path}: expected ${c.expected} (${c.algorithm}), got ${c.actual}`)
         .join("\n")}`,
     );
   }
   if (r.missing.length) {
-    text(
-      ctx,
-      `❌ Missing files (the cache lists them but their content is gone):\n${r.missing.map((p) => `  - ${p}`).join("\n")}`,
+    lines.push(`❌ Missing files (the cache lists them but their content is gone):\n${list(r.missing)}`);
+  }
+  if (r.notDownloaded.length && options.failOnMissingFiles) {
+    failed = true;
+    lines.push(`❌ Missing files (present remotely, absent locally):\n${list(r.notDownloaded)}`);
+  }
+  if (r.extra.length && options.failOnExtraFiles) {
+    failed = true;
+    lines.push(`❌ Extra files (nothing to check them against):\n${list(r.extra)}`);
+  }
+  const { exporter } = ctx;
+  exporter.write(textView, lines);
+  if (r.notDownloaded.length && !options.failOnMissingFiles) {
+    exporter.warnHuman(
+      `${r.notDownloaded.length} remote file(s) are missing locally. Use --fail-on-missing-files for details.`,
     );
   }
-  if (r.notDownloaded.length) {
-    if (options.failOnMissingFiles) {
-      failed = true;
-      text(
-        ctx,
-        `❌ Missing files (present remotely, absent locally):\n${r.notDownloaded.map((p) => `  - ${p}`).join("\n")}`,
-      );
-    } else if (human) {
-      ctx.out.warn(
-        `${r.notDownloaded.length} remote file(s) are missing locally. Use --fail-on-missing-files for details.`,
-      );
-    }
-  }
-  if (r.extra.length) {
-    if (options.failOnExtraFiles) {
-      failed = true;
-      text(
-        ctx,
-        `❌ Extra files (nothing to check them against):\n${r.extra.map((p) => `  - ${p}`).join("\n")}`,
-      );
-    } else if (human) {
-      ctx.out.warn(
-        `${r.extra.length} local file(s) have no known checksum and were not verified. Use --fail-on-extra-files for details.`,
-      );
-    }
+  if (r.extra.length && !options.failOnExtraFiles) {
+    exporter.warnHuman(
+      `${r.extra.length} local file(s) have no known checksum and were not verified. Use --fail-on-extra-files for details.`,
+    );
   }
   const json = {
     ok: !failed,
@@ -90,22 +82,25 @@ export async function run(ctx: CliContext, repoId: string, options: VerifyComman
     not_downloaded: r.notDownloaded,
   };
   if (failed) {
-    if (ctx.format === "json") ctx.out.json(json);
-    else if (ctx.format === "quiet")
-      for (const c of [...r.corrupt.map((c) => c.path), ...r.missing]) ctx.out.result(c);
+    exporter.write(failedView, { json, paths: [...r.corrupt.map((c) => c.path), ...r.missing] });
     ctx.out.error(
       `Verification failed for '${repoId}' (${repoType}) in ${r.path}.\n  Revision: ${r.revision}`,
     );
     ctx.exitCode = 1;
     return;
   }
-  printResult(
-    ctx,
-    `Verified ${r.checked} file(s) for ${repoType} '${repoId}'. All checksums match.`,
-    { repo_id: repoId, repo_type: repoType, checked: r.checked, path: r.path },
+  exporter.write(resultView, {
+    message: `Verified ${r.checked} file(s) for ${repoType} '${repoId}'. All checksums match.`,
+    fields: { repo_id: repoId, repo_type: repoType, checked: r.checked, path: r.path },
     json,
-  );
+  });
 }
+
+/** A failed verification: the report (json) or the bad files' paths (quiet); people read the lists above. */
+const failedView: View<{ json: Record<string, unknown>; paths: string[] }> = {
+  json: (f) => f.json,
+  quiet: (f) => f.paths,
+};
 
 export function createCommand(ctx: CliContext): Command {
   return new Command("verify")
