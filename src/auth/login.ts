@@ -14,7 +14,7 @@ export interface LoginOptions {
   refreshToken?: string | undefined;
   /** Unix seconds. */
   expiresAt?: number | undefined;
-  /** How the token was given, named in a 401. Default `{ kind: "argument" }` ("--token argument"). */
+  /** How the token was given, named in a 401. Default `{ kind: "argument" }` ("token argument"). */
   tokenSource?: TokenSource | undefined;
   /** Working folder for git (repo-local helpers count). */
   cwd?: string | undefined;

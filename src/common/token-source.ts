@@ -8,7 +8,7 @@ export type TokenEnvName = "HF_TOKEN" | "HUGGING_FACE_HUB_TOKEN" | "HUGGINGFACE_
  * importing auth/.
  *
  * An explicit token may carry a `label` saying how it was given ("pasted token", "device-code
- * login", "token passed to useHubkit"); without one it is the `--token argument`.
+ * login", "token passed to useHubkit"); without one it is the "token argument" (the CLI labels its own "--token argument").
  */
 export type TokenSource =
   | { kind: "argument"; label?: string | undefined }
@@ -25,7 +25,7 @@ export type TokenSource =
 export function describeTokenSource(source: TokenSource): string {
   switch (source.kind) {
     case "argument":
-      return source.label ?? "--token argument";
+      return source.label ?? "token argument";
     case "env":
       return `${source.name} environment variable`;
     case "file":

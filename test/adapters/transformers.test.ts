@@ -164,7 +164,8 @@ describe("useHubkit: the saved login, the hub cache", () => {
       ],
     });
     expect(r.steps[0]?.error).toMatchObject({ code: "HF_GATED_REPO" });
-    expect(r.steps[0]?.error?.remedy).toContain("hf auth login");
+    // Library words: a transformers.js program has no CLI flags to pass.
+    expect(r.steps[0]?.error?.remedy).toContain("save a login with loginWithToken()");
     expect(r.steps[1]?.error).toMatchObject({ name: "RepoNotFoundError", code: "HF_REPO_NOT_FOUND" });
   });
 

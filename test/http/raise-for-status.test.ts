@@ -336,13 +336,13 @@ describe("remedies follow the token source's kind, not its wording", () => {
     // A file (or a labelled argument) whose wording looks like a variable is still not one.
     {
       source: { kind: "file", path: "/tmp/HF_TOKEN environment variable" } as const,
-      want: /^hf auth login --force$/,
+      want: /^pass a valid token, or save a new login with loginWithToken\(\)$/,
     },
     {
       source: { kind: "argument", label: "FOO environment variable" } as const,
-      want: /^hf auth login --force$/,
+      want: /^pass a valid token, or save a new login with loginWithToken\(\)$/,
     },
-    { source: undefined, want: /^hf auth login --force$/ },
+    { source: undefined, want: /^pass a valid token, or save a new login with loginWithToken\(\)$/ },
   ])("replaceTokenRemedy($source)", ({ source, want }) => {
     expect(replaceTokenRemedy(source)).toMatch(want);
   });
@@ -362,6 +362,6 @@ describe("remedies follow the token source's kind, not its wording", () => {
       tokenSource: { kind: "argument", label: "token passed to useHubkit" },
     });
     expect(e?.message).toContain("not visible to the token from token passed to useHubkit");
-    expect(e?.remedy).toContain("hf auth login --force");
+    expect(e?.remedy).toContain("pass a token that can see it");
   });
 });

@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { redactTokens } from "../../common/mask-token.js";
 import { collectEnvInfo, type EnvInfo, formatEnvInfo } from "../../doctor/env-info.js";
 import type { CliContext } from "../context.js";
 import type { View } from "../exporter.js";

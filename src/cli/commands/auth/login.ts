@@ -48,7 +48,7 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
   const { out } = ctx;
   if (opts.token !== undefined) {
     let raw = opts.token;
-    let source: TokenSource = { kind: "argument" };
+    let source: TokenSource = { kind: "argument", label: "--token argument" };
     if (raw === "-") {
       if (ctx.stdin.isTTY) {
         throw new HfUsageError("--token - reads the token from stdin, but stdin is a terminal.", {
