@@ -8,6 +8,10 @@ import { deleteAllTokens, deleteStoredToken, saveToken, writeSecret } from "./to
 import { describeRole, tokenNameFor, type WhoAmI, whoami } from "./whoami.js";
 
 export interface LoginOptions {
+  /** The token to validate and save. */
+  token: string;
+  /** Settings (token paths, endpoint). Default: `process.env`, read when the call is made. */
+  config?: HubConfig | undefined;
   /** Also store the token in git's credential helpers (`git credential approve`). */
   addToGitCredential?: boolean | undefined;
   /** OAuth metadata from a device-code login, saved in stored_tokens for refresh. */
@@ -38,14 +42,11 @@ export interface LoginResult {
  * display name, optionally gives it to git, then makes it the active token (the token file).
  *
  * @example
- * const { info, tokenName } = await loginWithToken(config, "hf_...", { addToGitCredential: true });
+ * const { info, tokenName } = await loginWithToken({ token: "hf_...", addToGitCredential: true });
  */
-export async function loginWithToken(
-  config: HubConfig,
-  rawToken: string,
-  options: LoginOptions = {},
-): Promise<LoginResult> {
-  const token = cleanToken(rawToken);
+export async function loginWithToken(options: LoginOptions): Promise<LoginResult> {
+  const config = options.config ?? defaultConfig();
+  const token = cleanToken(options.token);
   if (token === undefined) {
     throw new AuthInvalidError("The token is empty.", {
       remedy: "pass the token to validate and save",
@@ -62,7 +63,8 @@ export async function loginWithToken(
     createHubClient({ config, token, tokenSource: options.tokenSource ?? { kind: "argument" } });
   const info = await whoami(client);
   const tokenName = tokenNameFor(info);
-  await saveToken(config, {
+  await saveToken({
+    config,
     token,
     name: tokenName,
     refreshToken: options.refreshToken,
@@ -79,6 +81,8 @@ export async function loginWithToken(
 }
 
 export interface LogoutOptions {
+  /** Settings (token paths, endpoint). Default: `process.env`, read when the call is made. */
+  config?: HubConfig | undefined;
   /** Remove only this saved token (and the token file if it is the active one). */
   tokenName?: string | undefined;
   /** Run `git credential reject` for the endpoint (default true, as Python). */
@@ -99,17 +103,15 @@ export interface LogoutResult {
  * forget the Hub credential. Environment variables are not touched: the caller says if one still
  * provides a token.
  *
- * @example await logout(config, { tokenName: "old-laptop" })
+ * @example await logout({ tokenName: "old-laptop" })
  */
-export async function logout(
-  config: HubConfig = defaultConfig(),
-  options: LogoutOptions = {},
-): Promise<LogoutResult> {
+export async function logout(options: LogoutOptions = {}): Promise<LogoutResult> {
+  const config = options.config ?? defaultConfig();
   let result: LogoutResult;
   if (options.tokenName !== undefined) {
-    result = await deleteStoredToken(config, options.tokenName);
+    result = await deleteStoredToken({ config, name: options.tokenName });
   } else {
-    result = { removed: await deleteAllTokens(config), wasActive: true };
+    result = { removed: await deleteAllTokens({ config }), wasActive: true };
   }
   if (options.git !== false) {
     await rejectGitCredential(config.endpoint, { env: config.env, cwd: options.cwd }).catch(() => false);

@@ -110,7 +110,8 @@ async function refreshLocked(
         const resp = await refreshAccessToken(post, config, refreshToken);
         const exp =
           resp.expires_in !== undefined ? Math.floor(now) + Math.trunc(Number(resp.expires_in)) : undefined;
-        await saveToken(config, {
+        await saveToken({
+          config,
           token: resp.access_token,
           name,
           // The server may rotate the refresh token; keep the old one if it does not.

@@ -124,14 +124,20 @@ function toStoredToken(name: string, fields: Map<string, string>): StoredToken {
  * @example (await listStoredTokens()).map((t) => t.name) // ["alice-read", "bob-write"]
  */
 export async function listStoredTokens(
-  config: HubConfig = defaultConfig(),
-  onWarning?: (message: string) => void,
+  options: { config?: HubConfig | undefined; onWarning?: ((message: string) => void) | undefined } = {},
 ): Promise<StoredToken[]> {
+  const config = options.config ?? defaultConfig();
+  const onWarning = options.onWarning;
   const sections = await readStoredTokensFull(config, onWarning);
   return [...sections].map(([name, fields]) => toStoredToken(name, fields));
 }
 
-export interface SaveTokenOptions {
+/** Which settings (token paths) a token-store call works on. Default: `process.env` at call time. */
+export interface TokenStoreOptions {
+  config?: HubConfig | undefined;
+}
+
+export interface SaveTokenOptions extends TokenStoreOptions {
   token: string;
   /** The token's display name (whoami's `auth.accessToken.displayName`, else `oauth-<user>`). */
   name: string;
@@ -145,9 +151,10 @@ export interface SaveTokenOptions {
  * refresh metadata from an earlier login under the same name goes away). Does not change the
  * active token; see `setActiveToken`.
  *
- * @example await saveToken(config, { token: "hf_abc", name: "my-laptop" })
+ * @example await saveToken({ token: "hf_abc", name: "my-laptop" })
  */
-export async function saveToken(config: HubConfig, options: SaveTokenOptions): Promise<void> {
+export async function saveToken(options: SaveTokenOptions): Promise<void> {
+  const config = options.config ?? defaultConfig();
   const sections = await readStoredTokensFull(config);
   const fields = new Map<string, string>([["hf_token", options.token]]);
   if (options.refreshToken !== undefined) fields.set("refresh_token", options.refreshToken);
@@ -175,9 +182,11 @@ export function unknownTokenName(config: HubConfig, name: string, known: string[
  * Makes the saved token `name` the active one: writes it to the token file. No network check (as
  * Python's `auth switch`). Throws a usage error listing the saved names when `name` is unknown.
  *
- * @example await switchToken(config, "bob-write")
+ * @example await switchToken({ name: "bob-write" })
  */
-export async function switchToken(config: HubConfig, name: string): Promise<void> {
+export async function switchToken(options: TokenStoreOptions & { name: string }): Promise<void> {
+  const { name } = options;
+  const config = options.config ?? defaultConfig();
   const sections = await readStoredTokensFull(config);
   const fields = sections.get(name);
   const token = cleanToken(fields?.get("hf_token"));
@@ -187,7 +196,11 @@ export async function switchToken(config: HubConfig, name: string): Promise<void
 }
 
 /** Python's `_get_token_by_name` (cleaned), or undefined. */
-export async function getStoredToken(config: HubConfig, name: string): Promise<string | undefined> {
+export async function getStoredToken(
+  options: TokenStoreOptions & { name: string },
+): Promise<string | undefined> {
+  const config = options.config ?? defaultConfig();
+  const { name } = options;
   const sections = await readStoredTokensFull(config);
   return cleanToken(sections.get(name)?.get("hf_token"));
 }
@@ -196,12 +209,13 @@ export async function getStoredToken(config: HubConfig, name: string): Promise<s
  * Removes the saved token `name`; when it is the active one, the token file goes too (Python's
  * `_logout_from_token`). Unknown names change nothing.
  *
- * @example const { removed, wasActive } = await deleteStoredToken(config, "old-token")
+ * @example const { removed, wasActive } = await deleteStoredToken({ name: "old-token" })
  */
 export async function deleteStoredToken(
-  config: HubConfig,
-  name: string,
+  options: TokenStoreOptions & { name: string },
 ): Promise<{ removed: boolean; wasActive: boolean }> {
+  const config = options.config ?? defaultConfig();
+  const { name } = options;
   const sections = await readStoredTokensFull(config);
   const fields = sections.get(name);
   if (!fields) return { removed: false, wasActive: false };
@@ -218,7 +232,8 @@ export async function deleteStoredToken(
  * Removes the token file and `stored_tokens` (missing files are fine), as Python's `logout()`
  * without a name. Returns whether anything was removed.
  */
-export async function deleteAllTokens(config: HubConfig = defaultConfig()): Promise<boolean> {
+export async function deleteAllTokens(options: TokenStoreOptions = {}): Promise<boolean> {
+  const config = options.config ?? defaultConfig();
   let removed = false;
   for (const p of [config.tokenPath, config.storedTokensPath]) {
     try {

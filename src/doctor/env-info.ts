@@ -75,9 +75,10 @@ function effective(name: string, c: HubConfig): string {
  * @example const info = await collectEnvInfo(); // process.env and the current folder
  */
 export async function collectEnvInfo(
-  config: HubConfig = defaultConfig(),
-  cwd: string = process.cwd(),
+  options: { config?: HubConfig | undefined; cwd?: string | undefined } = {},
 ): Promise<EnvInfo> {
+  const config = options.config ?? defaultConfig();
+  const cwd = options.cwd ?? process.cwd();
   const env = config.env;
   const [sources, helpers] = await Promise.all([
     listTokenSources(config).catch(() => []),

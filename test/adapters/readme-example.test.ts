@@ -23,7 +23,7 @@ afterEach(() => {
 
 describe("README: transformers.js", () => {
   it("the gated model's tokenizer and pipeline load with the saved login and no token in the code", async () => {
-    await loginWithToken(readConfig(box.env), DEMO_TOKENS.alice);
+    await loginWithToken({ config: readConfig(box.env), token: DEMO_TOKENS.alice });
     process.env = { PATH: saved.PATH, ...box.env };
     const transformers = join(
       TRANSFORMERS_DIR,

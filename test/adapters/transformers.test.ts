@@ -54,7 +54,7 @@ beforeEach(() => {
 
 /** `hf auth login` as `user`: the token file in the temp HF_HOME, nothing in the environment. */
 async function login(user: "alice" | "bob"): Promise<void> {
-  await loginWithToken(readConfig(box.env), DEMO_TOKENS[user]);
+  await loginWithToken({ config: readConfig(box.env), token: DEMO_TOKENS[user] });
   box.hub.reset();
 }
 

@@ -28,9 +28,9 @@ describe("library API (README example)", () => {
       GIT_CONFIG_NOSYSTEM: "1",
     });
     expect(await resolveToken({ config })).toBeUndefined();
-    const bob = await loginWithToken(config, DEMO_TOKENS.bob);
+    const bob = await loginWithToken({ config, token: DEMO_TOKENS.bob });
     expect(bob).toMatchObject({ tokenName: "bob-write", role: "write", gitHelpers: undefined });
-    await loginWithToken(config, DEMO_TOKENS.alice, { addToGitCredential: false });
+    await loginWithToken({ config, token: DEMO_TOKENS.alice, addToGitCredential: false });
 
     const found = await resolveToken({ onWarning: console.error, config });
     expect(found).toBeDefined();
@@ -45,22 +45,24 @@ describe("library API (README example)", () => {
       `alice via token file ${config.tokenPath}`,
     );
 
-    expect((await listStoredTokens(config)).map((t) => t.name)).toEqual(["alice-read", "bob-write"]);
-    await switchToken(config, "bob-write");
+    expect((await listStoredTokens({ config })).map((t) => t.name)).toEqual(["alice-read", "bob-write"]);
+    await switchToken({ config, name: "bob-write" });
     expect(await getToken({ config })).toBe(DEMO_TOKENS.bob);
-    await logout(config, { tokenName: "alice-read" });
+    await logout({ config, tokenName: "alice-read" });
     expect(await readFile(config.storedTokensPath, "utf8")).toBe(
       `[bob-write]\nhf_token = ${DEMO_TOKENS.bob}\n\n`,
     );
-    await logout(config);
+    await logout({ config });
     expect(await getToken({ config })).toBeUndefined();
   });
 
   it("a rejected token saves nothing", async () => {
     const config = readConfig({ HF_HOME: join(box.home, "hf2"), HOME: box.home, HF_ENDPOINT: box.hub.url });
-    await expect(loginWithToken(config, "hf_wrongwrongwrongwrongwrongwrong00")).rejects.toMatchObject({
+    await expect(
+      loginWithToken({ config, token: "hf_wrongwrongwrongwrongwrongwrong00" }),
+    ).rejects.toMatchObject({
       code: "HF_AUTH_INVALID",
     });
-    expect(await listStoredTokens(config)).toEqual([]);
+    expect(await listStoredTokens({ config })).toEqual([]);
   });
 });

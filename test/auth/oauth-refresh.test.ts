@@ -31,7 +31,7 @@ function poster(answer: () => { status: number; json: unknown }) {
 
 async function oauthLogin(expiresAt: number) {
   const c = cfg();
-  await saveToken(c, { token: "hf_oauth_A1", name: "oauth-alice", refreshToken: "R1", expiresAt });
+  await saveToken({ config: c, token: "hf_oauth_A1", name: "oauth-alice", refreshToken: "R1", expiresAt });
   await writeSecret(c.tokenPath, "hf_oauth_A1");
   return c;
 }
@@ -84,7 +84,8 @@ describe("OAuth refresh inside token resolution (Python _refresh_oauth_token_if_
       now: () => NOW * 1000,
       post: p.post,
     });
-    await saveToken(c, {
+    await saveToken({
+      config: c,
       token: "hf_oauth_B",
       name: "oauth-alice",
       refreshToken: "R9",

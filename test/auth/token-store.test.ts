@@ -76,24 +76,25 @@ describe("token store", () => {
 
   it("saveToken replaces the whole section and keeps others; file matches Python's bytes", async () => {
     const c = cfg();
-    await saveToken(c, {
+    await saveToken({
+      config: c,
       token: "hf_validBBBBBBBBBBBB02",
       name: "my-token-02",
       refreshToken: "r",
       expiresAt: 5,
     });
-    await saveToken(c, { token: "hf_validAAAAAAAAAAAA01", name: "my-token-01" });
-    await saveToken(c, { token: "hf_validBBBBBBBBBBBB02", name: "my-token-02" });
+    await saveToken({ config: c, token: "hf_validAAAAAAAAAAAA01", name: "my-token-01" });
+    await saveToken({ config: c, token: "hf_validBBBBBBBBBBBB02", name: "my-token-02" });
     expect(await readFile(c.storedTokensPath, "utf8")).toBe(TWO_TOKENS);
     expect((await stat(c.storedTokensPath)).mode & 0o777).toBe(0o600);
-    const list = await listStoredTokens(c);
+    const list = await listStoredTokens({ config: c });
     expect(list.map((t) => t.name)).toEqual(["my-token-01", "my-token-02"]);
   });
 
   it("reads Python's OAuth section with refresh metadata", async () => {
     const c = cfg();
     await writeSecret(c.storedTokensPath, OAUTH);
-    const [t] = await listStoredTokens(c);
+    const [t] = await listStoredTokens({ config: c });
     expect(t).toMatchObject({
       name: "oauth-fakeuser",
       refreshToken: "hf_oauth_REFRESH1",
@@ -111,11 +112,11 @@ describe("token store", () => {
 
   it("switchToken writes the token file; an unknown name lists the saved names", async () => {
     const c = cfg();
-    await saveToken(c, { token: "hf_a", name: "a" });
-    await saveToken(c, { token: "hf_b", name: "b" });
-    await switchToken(c, "b");
+    await saveToken({ config: c, token: "hf_a", name: "a" });
+    await saveToken({ config: c, token: "hf_b", name: "b" });
+    await switchToken({ config: c, name: "b" });
     expect(await readFile(c.tokenPath, "utf8")).toBe("hf_b");
-    await expect(switchToken(c, "nope")).rejects.toMatchObject({
+    await expect(switchToken({ config: c, name: "nope" })).rejects.toMatchObject({
       code: "HF_USAGE",
       message: expect.stringContaining("Saved tokens: a, b."),
     });
@@ -123,19 +124,19 @@ describe("token store", () => {
 
   it("deleteStoredToken removes the section and the active token file; emptying leaves a 0-byte file", async () => {
     const c = cfg();
-    await saveToken(c, { token: "hf_a", name: "a" });
-    await switchToken(c, "a");
-    expect(await deleteStoredToken(c, "a")).toEqual({ removed: true, wasActive: true });
+    await saveToken({ config: c, token: "hf_a", name: "a" });
+    await switchToken({ config: c, name: "a" });
+    expect(await deleteStoredToken({ config: c, name: "a" })).toEqual({ removed: true, wasActive: true });
     expect(await readFile(c.storedTokensPath, "utf8")).toBe("");
     await expect(stat(c.tokenPath)).rejects.toMatchObject({ code: "ENOENT" });
-    expect(await deleteStoredToken(c, "a")).toEqual({ removed: false, wasActive: false });
+    expect(await deleteStoredToken({ config: c, name: "a" })).toEqual({ removed: false, wasActive: false });
   });
 
   it("deleteAllTokens removes both files", async () => {
     const c = cfg();
-    await saveToken(c, { token: "hf_a", name: "a" });
+    await saveToken({ config: c, token: "hf_a", name: "a" });
     await writeFile(c.tokenPath, "hf_a");
-    expect(await deleteAllTokens(c)).toBe(true);
-    expect(await deleteAllTokens(c)).toBe(false);
+    expect(await deleteAllTokens({ config: c })).toBe(true);
+    expect(await deleteAllTokens({ config: c })).toBe(false);
   });
 });

@@ -71,7 +71,7 @@ describe("collectEnvInfo", () => {
       HF_HUB_ETAG_TIMEOUT: "30",
       HTTPS_PROXY: "http://u:pw@p:1",
     });
-    const info = await collectEnvInfo(ctx.config, sb.work);
+    const info = await collectEnvInfo({ config: ctx.config, cwd: sb.work });
     expect(info.paths.hubCache).toEqual({ path: `${sb.root}/c`, origin: "HF_HUB_CACHE" });
     expect(info.paths.tokenPath.origin).toBe("HF_HOME");
     expect(info.token).toMatchObject({

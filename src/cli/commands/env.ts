@@ -29,7 +29,7 @@ export const envView: View<EnvInfo> = {
 };
 
 export async function run(ctx: CliContext): Promise<EnvInfo> {
-  const info = await collectEnvInfo(ctx.config, ctx.cwd);
+  const info = await collectEnvInfo({ config: ctx.config, cwd: ctx.cwd });
   ctx.exporter.write(envView, info);
   return info;
 }

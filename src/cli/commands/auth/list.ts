@@ -68,7 +68,7 @@ export async function run(ctx: CliContext): Promise<AuthListResult> {
   const { out, config } = ctx;
   // As Python: resolve first (this may refresh an OAuth token and rewrite the files).
   const current = await resolveToken({ token: true, onWarning: warner(ctx), config });
-  const tokens = await listStoredTokens(config, warner(ctx));
+  const tokens = await listStoredTokens({ config, onWarning: warner(ctx) });
   const envActive = current?.source.kind === "env" ? current : undefined;
   const nowSec = Date.now() / 1000;
   const result: AuthListResult = {

@@ -63,7 +63,9 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
         remedy: "hf auth login --token -  (with the token on stdin)",
       });
     }
-    const result = await loginWithToken(ctx.config, raw, {
+    const result = await loginWithToken({
+      config: ctx.config,
+      token: raw,
       addToGitCredential: opts.addToGitCredential,
       tokenSource: source,
       cwd: ctx.cwd,
@@ -106,7 +108,9 @@ export async function run(ctx: CliContext, opts: LoginCommandOptions): Promise<v
       );
       if (cleanToken(pasted) === undefined)
         throw new HfUsageError("No token was entered.", { remedy: "hf auth login" });
-      const result = await loginWithToken(ctx.config, pasted, {
+      const result = await loginWithToken({
+        config: ctx.config,
+        token: pasted,
         tokenSource: { kind: "argument", label: "pasted token" },
         cwd: ctx.cwd,
       });
@@ -131,7 +135,9 @@ async function deviceLogin(ctx: CliContext): Promise<void> {
     // Python's `_save_oauth_token`: `int(time.time()) + expires_in`, taken when the token arrives.
     const expiresAt =
       tokens.expiresIn !== undefined ? Math.floor(Date.now() / 1000) + tokens.expiresIn : undefined;
-    const result = await loginWithToken(ctx.config, tokens.access_token, {
+    const result = await loginWithToken({
+      config: ctx.config,
+      token: tokens.access_token,
       refreshToken: tokens.refresh_token,
       expiresAt,
       tokenSource: { kind: "argument", label: "device-code login" },

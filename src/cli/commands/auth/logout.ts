@@ -50,7 +50,7 @@ export const logoutView: View<LogoutReport> = {
 
 export async function run(ctx: CliContext, opts: LogoutOptions): Promise<void> {
   const { out, config } = ctx;
-  const stored = await listStoredTokens(config, warner(ctx));
+  const stored = await listStoredTokens({ config, onWarning: warner(ctx) });
   const current = await resolveToken({ token: true, onWarning: warner(ctx), config }).catch(() => undefined);
   if (opts.tokenName !== undefined && !stored.some((t) => t.name === opts.tokenName)) {
     throw unknownTokenName(
@@ -64,7 +64,7 @@ export async function run(ctx: CliContext, opts: LogoutOptions): Promise<void> {
     out.warn("Not logged in!");
     return;
   }
-  const result = await logout(config, { tokenName: opts.tokenName, cwd: ctx.cwd });
+  const result = await logout({ config, tokenName: opts.tokenName, cwd: ctx.cwd });
   if (opts.tokenName !== undefined && result.wasActive)
     out.warn(`Active token '${opts.tokenName}' has been deleted.`);
   const shadow = await shadowingVariable(ctx);

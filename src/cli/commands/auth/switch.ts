@@ -30,7 +30,7 @@ export const switchedView: View<{ name: string; tokenPath: string }> = {
 
 export async function run(ctx: CliContext, opts: SwitchOptions): Promise<void> {
   const { out, config } = ctx;
-  const tokens = await listStoredTokens(config, warner(ctx));
+  const tokens = await listStoredTokens({ config, onWarning: warner(ctx) });
   const names = tokens.map((t) => t.name);
   let name = opts.tokenName;
   if (name === undefined) {
@@ -62,7 +62,7 @@ export async function run(ctx: CliContext, opts: SwitchOptions): Promise<void> {
     });
     reportGitHelpers(ctx, helpers);
   }
-  await switchToken(config, name);
+  await switchToken({ config, name: name });
   out.info(`Your token has been saved to ${config.tokenPath}`);
   ctx.exporter.write(switchedView, { name, tokenPath: config.tokenPath });
   const shadow = await shadowingVariable(ctx);
