@@ -7,6 +7,7 @@ import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { createMirrorServer, type MirrorServer } from "../../src/mirror/index.js";
 import { createHubServer, type HubServer } from "../../src/server/index.js";
+import { runHf } from "../helpers/cli.js";
 import { manualClock } from "../helpers/hub.js";
 import { mirrorFixture, TOKENS } from "./mirror-fixture.js";
 
@@ -138,6 +139,11 @@ describe("hf serve --mirror: per-caller access", () => {
     expect(text).not.toContain(upstream.url);
     const info = await fetch(`${mirror.url}/api/models/alice/secret/revision/main`);
     expect(info.status).toBe(401);
+  });
+
+  it("`hf doctor` pointed at the mirror says it is one", async () => {
+    const r = await runHf(["doctor"], { env: { HF_ENDPOINT: mirror.url, HF_HOME: join(dir, "doctor") } });
+    expect(r.stdout).toMatch(/answered in \d+ ms; it is a hubkit mirror/);
   });
 
   it("refuses writes with a message", async () => {
