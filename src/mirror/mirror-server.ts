@@ -84,6 +84,9 @@ interface FileMeta {
   lfs: boolean;
 }
 
+/** How often a caller waiting for a first fetch gets a `102 Processing`. */
+const PROCESSING_EVERY_MS = 1_000;
+
 const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -250,6 +253,14 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     const cached = await fetcher.has(type, repo, meta.etag);
     if (cached) stats.hits++;
     else stats.misses++;
+    // A caller waits for the verified blob. Meanwhile `102 Processing` every second (RFC 2518
+    // §10.1) keeps a client's read timeout (HF_HUB_DOWNLOAD_TIMEOUT, 10 s) from firing during a big
+    // first fetch: httpcore and undici read past 1xx answers. nginx does not pass 1xx on, so behind
+    // it the waiting shows as nothing (its proxy_read_timeout is long).
+    const keepAlive =
+      cached || options.blobs === "accel"
+        ? undefined
+        : setInterval(() => res.writeProcessing(), PROCESSING_EVERY_MS);
     let blob: string;
     try {
       blob = await fetcher.ensure({
@@ -279,6 +290,8 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
         `hubkit mirror: fetching ${repo}/${path} from the upstream Hub failed (${why}); nothing was stored. Retry the download.`,
       );
       return;
+    } finally {
+      clearInterval(keepAlive);
     }
     const plan = planRange(req, meta.size, meta.etag, false);
     if (plan.status !== 416) stats.bytesServed += plan.end - plan.start + 1;

@@ -9,7 +9,7 @@ import { readConfig } from "../../src/config/index.js";
 import { downloadFile } from "../../src/download/download-file.js";
 import { createMirrorServer, type MirrorServer } from "../../src/mirror/index.js";
 import { createHubServer, type HubServer } from "../../src/server/index.js";
-import { runHf } from "../helpers/cli.js";
+import { PYTHON_BIN, runHf, runProcess } from "../helpers/cli.js";
 import { manualClock } from "../helpers/hub.js";
 import { mirrorFixture, TOKENS } from "./mirror-fixture.js";
 import { startMirrorProcess } from "./mirror-process.js";
@@ -164,6 +164,41 @@ describe("hf serve --mirror: kill -9 mid-fetch", () => {
       expect(verify.code, verify.stderr + verify.stdout).toBe(0);
       expect(existsSync(join(store, "models--acme--open", "blobs"))).toBe(true);
     } finally {
+      await upstream.close();
+    }
+  }, 60_000);
+});
+
+describe("hf serve --mirror: a long first fetch", () => {
+  it("keeps waiting clients alive with 102 Processing past their read timeout (hubkit and Python)", async () => {
+    const upstream = await createHubServer({ fixture: mirrorFixture(8 << 20) });
+    const mirror = await createMirrorServer({ upstream: upstream.url, dataDir: join(dir, "slow-store") });
+    try {
+      // ~5 s for the first fetch; the clients give up after 2 s of silence.
+      upstream.fault({ kind: "slow", path: /\/model\.safetensors$/, bytesPerSecond: (8 << 20) / 5 });
+      const env = (name: string) => ({
+        HF_HOME: join(dir, name),
+        HF_ENDPOINT: mirror.url,
+        HF_HUB_DOWNLOAD_TIMEOUT: "2",
+      });
+      const [js, py] = await Promise.all([
+        downloadFile({
+          repoId: "acme/open",
+          filename: "model.safetensors",
+          token: false,
+          config: readConfig(env("slow-js")),
+        }),
+        runProcess(join(PYTHON_BIN, "hf"), ["download", "acme/open", "model.safetensors"], {
+          env: env("slow-py"),
+        }),
+      ]);
+      expect(py.code, py.stderr).toBe(0);
+      expect((await stat(js)).size).toBe(8 << 20);
+      expect(upstream.requests.filter((r) => r.server === "cdn" && r.method === "GET")).toHaveLength(1);
+      // One GET each: neither client timed out and asked again.
+      expect(mirror.stats()).toMatchObject({ misses: 2, hits: 0 });
+    } finally {
+      await mirror.close();
       await upstream.close();
     }
   }, 60_000);
