@@ -28,6 +28,7 @@ import { pointerPath, readRef, repoFolderName, repoPaths } from "../cache/layout
 import { isCommitHash, type RepoType } from "../common/repo.js";
 import type { Env } from "../config/index.js";
 import type { RetryPolicy } from "../http/retry-policy.js";
+import { badSegment, disposition } from "../server/file-routes.js";
 import {
   contentTypeFor,
   type Headers,
@@ -43,6 +44,7 @@ import type { Clock } from "../server/types.js";
 import { AccessCache, DEFAULT_ACCESS_TTL_MS } from "./access-cache.js";
 import { BlobFetcher } from "./blob-fetcher.js";
 import { emptyStats, type MirrorStats } from "./mirror-stats.js";
+import { PublicRepos } from "./public-repos.js";
 import { Upstream } from "./upstream.js";
 
 /** The internal nginx location the app's X-Accel-Redirect answers point into (nginx-config.ts). */
@@ -94,15 +96,6 @@ function bearer(req: IncomingMessage): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function badSegment(s: string): boolean {
-  return s === "" || s === "." || s === ".." || s.includes("\0") || s.includes("\\");
-}
-
-function disposition(path: string): string {
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  return `inline; filename*=UTF-8''${encodeURIComponent(name)}; filename="${name.replace(/["\\\r\n]/g, "_")}";`;
-}
-
 /**
  * Starts the mirror app on loopback and resolves once it accepts connections.
  *
@@ -121,8 +114,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
   const stats = emptyStats(ttlMs);
   // (type, repo, commit, path) -> metadata: immutable once a commit is named.
   const metas = new Map<string, FileMeta>();
-  // Repos an anonymous HEAD was answered for: what may be served from the store while the upstream is down.
-  const publicRepos = new Set<string>();
+  const publicRepos = new PublicRepos(dataDir);
   const fetcher = new BlobFetcher(dataDir, {
     retry: options.retry,
     onFetched: (r) => {
@@ -155,11 +147,11 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
 
   /** Learns, once per repo, whether anonymous callers may read it (only those serve while down). */
   function probePublic(type: RepoType, repo: string, revision: string, path: string): void {
-    const key = `${type}\n${repo}`;
-    if (publicRepos.has(key)) return;
-    void upstream.headFile(undefined, type, repo, revision, path).then((r) => {
-      if (r.kind === "file") publicRepos.add(key);
-    });
+    if (publicRepos.has(type, repo)) return;
+    void upstream
+      .headFile(undefined, type, repo, revision, path)
+      .then((r) => (r.kind === "file" ? publicRepos.add(type, repo) : undefined))
+      .catch(() => undefined);
   }
 
   /**
@@ -190,7 +182,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
       const meta: FileMeta = { commit: up.commit, etag: up.etag, size: up.size, lfs: up.lfs };
       access.set(token, type, repo, revision, up.commit);
       metas.set(metaKey(type, repo, up.commit, path), meta);
-      if (token === undefined) publicRepos.add(`${type}\n${repo}`);
+      if (token === undefined) await publicRepos.add(type, repo).catch(() => undefined);
       else probePublic(type, repo, revision, path);
       return meta;
     }
@@ -206,7 +198,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
       return undefined;
     }
     stats.upstreamDown++;
-    if (grant || publicRepos.has(`${type}\n${repo}`)) {
+    if (grant || publicRepos.has(type, repo)) {
       const stored = await fromStore(type, repo, grant?.commit ?? revision, path);
       if (stored) return stored;
     }
@@ -238,7 +230,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
       ETag: `"${meta.etag}"`,
       "Accept-Ranges": "bytes",
       "Content-Type": contentTypeFor(path),
-      "Content-Disposition": disposition(path),
+      "Content-Disposition": disposition(path.slice(path.lastIndexOf("/") + 1)),
       "Cache-Control": "private, max-age=0, must-revalidate",
     };
     if (meta.lfs) {

@@ -84,6 +84,23 @@ describe("hf serve --mirror: per-caller access", () => {
     });
   });
 
+  it("serves what `HF_HUB_CACHE=DIR hf download` pre-warmed without fetching it again", async () => {
+    const store = join(dir, "store");
+    const warm = await runHf(["download", "alice/secret", "model.safetensors"], {
+      env: {
+        HF_HUB_CACHE: store,
+        HF_ENDPOINT: upstream.url,
+        HF_TOKEN: TOKENS.alice,
+        HF_HOME: join(dir, "warm"),
+      },
+    });
+    expect(warm.code, warm.stderr).toBe(0);
+    upstream.reset();
+    await fetchThrough("alice/secret", "model.safetensors", TOKENS.alice, "warm-client");
+    expect(cdnGets()).toHaveLength(0);
+    await expect(fetchThrough("alice/secret", "model.safetensors", TOKENS.bob, "warm-bob")).rejects.toThrow();
+  });
+
   it("refuses bob the gated model alice cached first", async () => {
     await fetchThrough("acme/gated", "model.safetensors", TOKENS.alice, "alice");
     const h = await head("/acme/gated/resolve/main/model.safetensors", TOKENS.bob);

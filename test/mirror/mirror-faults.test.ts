@@ -106,6 +106,22 @@ describe("hf serve --mirror: the upstream down", () => {
     expect((await stat(p)).size).toBe(1 << 20);
   });
 
+  it("still serves them after a restart during the outage (what is public is kept in the store)", async () => {
+    const again = await createMirrorServer({
+      upstream: "http://127.0.0.1:9",
+      dataDir: join(dir, "down-store"),
+    });
+    try {
+      const p = await through(again.url, "acme/open", "model.safetensors");
+      expect((await stat(p)).size).toBe(1 << 20);
+      await expect(through(again.url, "acme/gated", "config.json", TOKENS.alice)).rejects.toThrow(
+        /not answering/,
+      );
+    } finally {
+      await again.close();
+    }
+  });
+
   it("serves a gated file only to the caller confirmed within the TTL", async () => {
     const p = await through(mirror.url, "acme/gated", "config.json", TOKENS.alice);
     expect(await readFile(p, "utf8")).toContain("acme/gated");
