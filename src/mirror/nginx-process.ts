@@ -4,7 +4,7 @@
  * https://nginx.org/en/docs/control.html).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, promises as fsp } from "node:fs";
+import { accessSync, constants, promises as fsp, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { delimiter, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -51,6 +51,37 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Running (a zombie nobody reaped, as under a PID 1 that reaps nothing, counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) STATE ..."
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * An hf serve killed with SIGKILL leaves its nginx running (nothing tells a child its parent died).
+ * The one whose pid file is in `prefix` and whose command line names this very config is that
+ * leftover: it is stopped (SIGQUIT, then SIGKILL after 5 s) before a new one starts.
+ */
+async function stopLeftover(prefix: string, conf: string): Promise<void> {
+  const pid = Number((await fsp.readFile(join(prefix, "nginx.pid"), "utf8").catch(() => "")).trim());
+  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return;
+  const cmdline = await fsp.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  // nginx rewrites its argv into its process title ("nginx: master process nginx -c <conf> ...").
+  if (!cmdline.includes(conf)) return;
+  process.kill(pid, "SIGQUIT");
+  for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
+  if (alive(pid)) process.kill(pid, "SIGKILL");
+}
+
 export async function startNginx(o: {
   conf: string;
   prefix: string;
@@ -64,6 +95,7 @@ export async function startNginx(o: {
       remedy: "apt-get install nginx-light (or set HUBKIT_NGINX=/path/to/nginx), or run without --nginx",
     });
   await fsp.mkdir(join(o.prefix, "tmp"), { recursive: true });
+  await stopLeftover(o.prefix, o.conf);
   const errorLog = join(o.prefix, "error.log");
   const child: ChildProcess = spawn(bin, ["-e", errorLog, "-c", o.conf, "-p", o.prefix], {
     stdio: ["ignore", "ignore", "pipe"],

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -122,5 +123,28 @@ describe.skipIf(!nginx && !canInstall)("hf serve --mirror --nginx", () => {
       headers: { Authorization: `Bearer ${TOKENS.bob}` },
     });
     expect(r.status).toBe(403);
+  });
+
+  it("a front killed with SIGKILL leaves nginx running; the next start stops that nginx and serves", async () => {
+    const pidFile = join(store, ".locks", "hubkit-mirror", "nginx", "nginx.pid");
+    const old = Number((await readFile(pidFile, "utf8")).trim());
+    // Gone, or a zombie no one reaps (this container's PID 1 reaps nothing).
+    const running = () => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${old}/stat`, "utf8"));
+      } catch {
+        return false;
+      }
+    };
+    await front.stop("SIGKILL");
+    expect(running()).toBe(true);
+    front = await startMirrorProcess(upstream.url, store, [
+      "--nginx",
+      "--nginx-app",
+      new URL(replica.info.url).host,
+    ]);
+    expect(running()).toBe(false);
+    const r = await fetch(`${front.info.url}/acme/open/resolve/main/config.json`);
+    expect(r.status).toBe(200);
   });
 });
