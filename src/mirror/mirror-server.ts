@@ -383,9 +383,9 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
 
   const server: Server = createServer((req, res) => {
     dispatch(req, res).catch((e: unknown) => {
-      log(
-        `hubkit mirror: internal error on ${req.method} ${(req.url ?? "").split("?")[0]}: ${(e as Error).message}`,
-      );
+      // The upstream's address never reaches the log, even inside an unexpected error's message.
+      const why = upstream.rewrite(String((e as Error).message), "<upstream>");
+      log(`hubkit mirror: internal error on ${req.method} ${(req.url ?? "").split("?")[0]}: ${why}`);
       if (!res.headersSent) sendError(res, 500, "hubkit mirror: internal error");
       else res.destroy();
     });
