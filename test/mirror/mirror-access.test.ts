@@ -163,6 +163,23 @@ describe("hf serve --mirror: per-caller access", () => {
     expect(r.stdout).toMatch(/answered in \d+ ms; it is a hubkit mirror/);
   });
 
+  it("`hf serve --mirror` binds loopback unless --allow-remote, and needs --data", async () => {
+    const remote = await runHf([
+      "serve",
+      "--mirror",
+      upstream.url,
+      "--data",
+      join(dir, "x"),
+      "--host",
+      "0.0.0.0",
+    ]);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toMatch(/--host must be a loopback address/);
+    const noData = await runHf(["serve", "--mirror", upstream.url]);
+    expect(noData.code).toBe(2);
+    expect(noData.stderr).toMatch(/needs --data DIR/);
+  });
+
   it("refuses writes with a message", async () => {
     const r = await fetch(`${mirror.url}/api/repos/create`, { method: "POST", body: "{}" });
     expect(r.status).toBe(405);
