@@ -36,17 +36,32 @@ function importsOf(file: string, text = readFileSync(file, "utf8")): { spec: str
 /** area -> the areas it must never import. */
 const FORBIDDEN: Record<string, string[]> = {
   // The local Hub's fidelity must never borrow a client bug.
-  server: ["auth", "download", "http", "cache", "cli", "doctor", "adapters", "index.ts"],
+  server: ["auth", "download", "http", "cache", "cli", "doctor", "adapters", "index.ts", "mirror"],
   // http/ is handed a token; it never looks one up.
-  http: ["auth", "download", "cache", "cli", "doctor", "server", "adapters", "index.ts"],
+  http: ["auth", "download", "cache", "cli", "doctor", "server", "adapters", "index.ts", "mirror"],
   // Settings are a pure function of an env object.
-  config: ["auth", "download", "http", "cache", "cli", "doctor", "server", "adapters", "index.ts"],
+  config: ["auth", "download", "http", "cache", "cli", "doctor", "server", "adapters", "index.ts", "mirror"],
   // Neutral helpers everyone may use: they use nothing of ours.
-  common: ["auth", "download", "http", "cache", "cli", "doctor", "server", "config", "adapters", "index.ts"],
-  auth: ["cli", "download", "cache", "server", "doctor", "adapters", "index.ts"],
-  download: ["cli", "server", "doctor", "adapters", "index.ts"],
-  cache: ["cli", "server", "download", "doctor", "adapters", "index.ts"],
+  common: [
+    "auth",
+    "download",
+    "http",
+    "cache",
+    "cli",
+    "doctor",
+    "server",
+    "config",
+    "adapters",
+    "index.ts",
+    "mirror",
+  ],
+  auth: ["cli", "download", "cache", "server", "doctor", "adapters", "index.ts", "mirror"],
+  download: ["cli", "server", "doctor", "adapters", "index.ts", "mirror"],
+  cache: ["cli", "server", "download", "doctor", "adapters", "index.ts", "mirror"],
   doctor: ["cli", "server", "adapters", "index.ts"],
+  // The mirror asks an upstream Hub (http/, download/) and keeps bytes in a hub cache (cache/),
+  // behind the local Hub's route table (server/); it is handed tokens, never looks one up.
+  mirror: ["cli", "auth", "doctor", "adapters", "index.ts"],
   "index.ts": ["cli"],
 };
 

@@ -84,6 +84,13 @@ export async function checkEndpoint(ctx: DoctorContext): Promise<CheckResult> {
         },
       );
     }
+    // `hf serve --mirror` marks every answer: say so, since files then come from its store.
+    if (res.headers["x-hubkit-mirror"] !== undefined)
+      return ok(
+        "network.endpoint",
+        `${endpoint} answered in ${ms} ms; it is a hubkit mirror (files from its store, access checked upstream)`,
+        { endpoint, status: res.status, ms, mirror: true },
+      );
     return ok("network.endpoint", `${endpoint} answered in ${ms} ms`, { endpoint, status: res.status, ms });
   } catch (e) {
     const err = e as { code?: string; message?: string };

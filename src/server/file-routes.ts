@@ -20,12 +20,12 @@ import { typeOf } from "./repo-route.js";
 import type { Route, RouteParams } from "./route-table.js";
 import { lfsPointer } from "./store.js";
 
-function disposition(filename: string): string {
+export function disposition(filename: string): string {
   return `inline; filename*=UTF-8''${encodeURIComponent(filename)}; filename="${filename.replace(/["\\\r\n]/g, "_")}";`;
 }
 
 /** A path segment that could climb out of a folder (decoded), or is otherwise not a file name part. */
-function badSegment(s: string): boolean {
+export function badSegment(s: string): boolean {
   return s === "" || s === "." || s === ".." || s.includes("\0") || s.includes("\\");
 }
 

@@ -16,6 +16,14 @@ export interface ServeOptions {
   fault: string[];
   allowRemote?: boolean | undefined;
   verbose?: boolean | undefined;
+  /** `--mirror UPSTREAM`: a pull-through mirror of that Hub, its store in `data`. */
+  mirror?: string | undefined;
+  /** `--nginx`: nginx in front of the mirror sends the blobs. */
+  nginx?: boolean | undefined;
+  /** `--behind-nginx`: answer blob requests with X-Accel-Redirect for another replica's nginx. */
+  behindNginx?: boolean | undefined;
+  /** `--nginx-app HOST:PORT`: more replicas in nginx's upstream block. */
+  nginxApps?: string[] | undefined;
 }
 
 /** Loopback only, unless `--allow-remote`: the fake Hub hands out demo tokens to anyone who asks. */
@@ -70,6 +78,7 @@ export async function run(
         remedy: `use 127.0.0.1 (or add --allow-remote if you really want other machines to reach this fake Hub)`,
       });
   }
+  if (opts.mirror !== undefined) return runMirror(ctx, opts, until);
   if (!opts.demo && !opts.data)
     throw new HfUsageError("hf serve needs --demo or --data DIR.", { remedy: "hf serve --demo" });
   const faults: FaultSpec[] = [];
@@ -122,6 +131,45 @@ export async function run(
   ctx.out.info("hf serve: stopped.");
 }
 
+/** `hf serve --mirror UPSTREAM --data DIR [--nginx]`: src/mirror/ does the work; this prints and waits. */
+async function runMirror(ctx: CliContext, opts: ServeOptions, until: Promise<unknown>): Promise<void> {
+  if (!opts.data)
+    throw new HfUsageError("hf serve --mirror needs --data DIR (the mirror's store, a hub cache).", {
+      remedy: "hf serve --mirror https://huggingface.co --data /srv/hf-mirror",
+    });
+  const { startMirror } = await import("../../mirror/index.js");
+  const mirror = await startMirror({
+    upstream: opts.mirror as string,
+    dataDir: opts.data,
+    host: opts.host,
+    port: opts.port,
+    nginx: opts.nginx === true,
+    behindNginx: opts.behindNginx === true,
+    nginxApps: opts.nginxApps,
+    env: ctx.env,
+    log: (line) => ctx.out.info(line),
+  });
+  if (ctx.format === "json") {
+    ctx.out.stdout.write(
+      `${JSON.stringify({ url: mirror.url, mirror: true, nginx: mirror.nginx, apps: mirror.apps, dataDir: opts.data })}\n`,
+    );
+  } else {
+    ctx.out.result(
+      `Mirroring a Hub at ${mirror.url}${mirror.nginx ? " (nginx in front)" : ""}, store ${opts.data}`,
+    );
+    if (ctx.format === "human")
+      ctx.out.result(
+        ["", "Try:", `  export HF_ENDPOINT=${mirror.url}`, "", "Press Ctrl+C to stop."].join("\n"),
+      );
+  }
+  try {
+    await until;
+  } finally {
+    await mirror.close();
+  }
+  ctx.out.info("hf serve: stopped.");
+}
+
 export function createCommand(ctx: CliContext): Command {
   return new Command("serve")
     .description("Run a local Hugging Face Hub (for tests and demos; no internet needed)")
@@ -139,6 +187,18 @@ export function createCommand(ctx: CliContext): Command {
     )
     .option("--allow-remote", "allow non-loopback --host/--cdn-host (unsafe: anyone can use the tokens)")
     .option("-v, --verbose", "log every request on stderr")
+    .option(
+      "--mirror <upstream>",
+      "run a pull-through mirror of the Hub at UPSTREAM, its store (a hub cache) in --data",
+    )
+    .option("--nginx", "with --mirror: run nginx in front, sending the blobs from the store")
+    .option("--behind-nginx", "with --mirror: a replica behind another replica's --nginx (X-Accel-Redirect)")
+    .option(
+      "--nginx-app <host:port>",
+      "with --nginx: another replica on the same --data for nginx to balance to (repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .addHelpText(
       "after",
       [
@@ -148,6 +208,7 @@ export function createCommand(ctx: CliContext): Command {
         "  hf serve --demo --port 8080 --format json   first stdout line: {url, cdnUrl, users, repos}",
         "  hf serve --data ./my-hub                serve ./my-hub/hub.json",
         "  hf serve --demo --fault 500:/acme/tiny-model/resolve/main/config.json",
+        "  hf serve --mirror https://huggingface.co --data /srv/hf-mirror --nginx   a mirror for a team",
         "",
         "Then: export HF_ENDPOINT=http://127.0.0.1:8080 (the Python client and hubkit both honour it).",
       ].join("\n"),
@@ -163,6 +224,10 @@ export function createCommand(ctx: CliContext): Command {
         fault: o.fault as string[],
         allowRemote: o.allowRemote === true,
         verbose: o.verbose === true,
+        mirror: typeof o.mirror === "string" ? o.mirror : undefined,
+        nginx: o.nginx === true,
+        behindNginx: o.behindNginx === true,
+        nginxApps: o.nginxApp as string[],
       });
     });
 }
