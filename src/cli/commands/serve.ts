@@ -149,19 +149,7 @@ async function runMirror(ctx: CliContext, opts: ServeOptions, until: Promise<unk
     env: ctx.env,
     log: (line) => ctx.out.info(line),
   });
-  if (ctx.format === "json") {
-    ctx.out.stdout.write(
-      `${JSON.stringify({ url: mirror.url, mirror: true, nginx: mirror.nginx, apps: mirror.apps, dataDir: opts.data })}\n`,
-    );
-  } else {
-    ctx.out.result(
-      `Mirroring a Hub at ${mirror.url}${mirror.nginx ? " (nginx in front)" : ""}, store ${opts.data}`,
-    );
-    if (ctx.format === "human")
-      ctx.out.result(
-        ["", "Try:", `  export HF_ENDPOINT=${mirror.url}`, "", "Press Ctrl+C to stop."].join("\n"),
-      );
-  }
+  ctx.exporter.write(mirroringView, { mirror, dataDir: opts.data as string });
   try {
     await until;
   } finally {
@@ -290,4 +278,25 @@ const servingView: View<Serving> = {
     lines.push("", "Press Ctrl+C to stop.");
     return [...listening(hub), lines.join("\n")];
   },
+};
+
+interface Mirroring {
+  mirror: { url: string; nginx: boolean; apps: unknown };
+  dataDir: string;
+}
+
+/** `hf serve --mirror`: where it listens first (the JSON form's first line is `{url, ...}`). */
+const mirroringView: View<Mirroring> = {
+  json: ({ mirror, dataDir }) => ({
+    url: mirror.url,
+    mirror: true,
+    nginx: mirror.nginx,
+    apps: mirror.apps,
+    dataDir,
+  }),
+  quiet: ({ mirror }) => mirror.url,
+  human: ({ mirror, dataDir }) => [
+    `Mirroring a Hub at ${mirror.url}${mirror.nginx ? " (nginx in front)" : ""}, store ${dataDir}`,
+    ["", "Try:", `  export HF_ENDPOINT=${mirror.url}`, "", "Press Ctrl+C to stop."].join("\n"),
+  ],
 };
