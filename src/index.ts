@@ -11,6 +11,13 @@ export {
   runDeviceFlow,
 } from "./auth/device-flow.js";
 export {
+  type ExchangeOidcTokenOptions,
+  exchangeOidcToken,
+  type OidcTokenResponse,
+} from "./auth/exchange-oidc-token.js";
+export { fromOidc, OIDC_REFRESH_MARGIN, oidcSource } from "./auth/from-oidc.js";
+export { type GetOidcTokenOptions, getOidcToken } from "./auth/get-oidc-token.js";
+export {
   approveGitCredential,
   fillGitCredential,
   GIT_USERNAME,
@@ -19,12 +26,16 @@ export {
   rejectGitCredential,
 } from "./auth/git-credential.js";
 export { type LoginOptions, type LoginResult, loginWithToken, logout } from "./auth/login.js";
+export { type MemoizedProvider, memoize } from "./auth/memoize.js";
 export { OAuthError } from "./auth/oauth-error.js";
+export { type OidcLoginOptions, oidcLogin } from "./auth/oidc-login.js";
+export { detectOidcProvider, type OidcProvider } from "./auth/oidc-provider.js";
 export {
   chain,
   fromArgument,
   fromEnv,
   fromTokenFile,
+  type ProvidedToken,
   ProviderMiss,
   type TokenProvider,
 } from "./auth/providers.js";

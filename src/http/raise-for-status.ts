@@ -168,11 +168,18 @@ export function describeAuth(ctx: Pick<ErrorContext, "tokenSent" | "tokenSource"
   return ctx.tokenSource ? `token from ${ctx.tokenSource}` : "a token was sent";
 }
 
+/** `describeTokenSource` of an OIDC source (http/ cannot import auth/, so it reads the label). */
+const OIDC_SOURCE = /^OIDC token exchange for HF_OIDC_RESOURCE=(\S+)$/;
+
 /**
  * How to replace a token that does not work: a variable to set when it came from the environment
  * (logging in would not win over it), else `hf auth login --force`.
  */
 export function replaceTokenRemedy(tokenSource: string | undefined): string {
+  // An exchanged OIDC token lives an hour and is exchanged again on the next run: logging in would
+  // not win over HF_OIDC_RESOURCE, so say what does.
+  const oidc = tokenSource ? OIDC_SOURCE.exec(tokenSource) : null;
+  if (oidc) return `run it again (a new OIDC exchange), or unset HF_OIDC_RESOURCE to use another token`;
   const env = tokenSource ? /^(\w+) environment variable$/.exec(tokenSource) : null;
   return env
     ? `set ${env[1]} to a valid token (or unset it and run: hf auth login)`
@@ -193,9 +200,12 @@ export function repoNotFoundRemedy(
     extraHint ??
     (repo?.type === "model" ? "for a dataset or space pass --repo-type dataset|space" : undefined);
   const env = ctx.tokenSource ? /^(\w+) environment variable$/.exec(ctx.tokenSource) : null;
-  const swap = env
-    ? `set ${env[1]} to a token that can see it`
-    : "log in with a token that can see it: hf auth login --force";
+  const oidc = ctx.tokenSource ? OIDC_SOURCE.exec(ctx.tokenSource) : null;
+  const swap = oidc
+    ? `the OIDC token reaches only HF_OIDC_RESOURCE=${oidc[1]}: set it to this repo (with a trusted publisher for it)`
+    : env
+      ? `set ${env[1]} to a token that can see it`
+      : "log in with a token that can see it: hf auth login --force";
   return `check the repo id${typeHint ? ` (${typeHint})` : ""}; for a private repo, ${swap}`;
 }
 
