@@ -22,7 +22,7 @@ const OIDC_SECRET_PATTERN =
 /**
  * Replaces anything that looks like a Hub token (or an OIDC id token) in `text` with its masked form.
  *
- * @example redactTokens("sent hf_abcdefghijklmnopqrstuvwxyz0123456789") // "sent hf_****6789"
+ * @example redactTokens("id token eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl") // "id token eyJ****dXJl"
  */
 export function redactTokens(text: string): string {
   return text.replace(OIDC_SECRET_PATTERN, (t) => maskToken(t)).replace(TOKEN_PATTERN, (t) => maskToken(t));
