@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from "node:crypto";
+import { createPublicKey, type JsonWebKey, verify } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { validateFixture } from "../../src/server/index.js";
 import { bearer, get, type HubServer, manualClock, startHub } from "../helpers/hub.js";
