@@ -1,6 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { fromTokenFile } from "../auth/providers.js";
-import { describeTokenSource, listTokenSources, oidcSource } from "../auth/resolve-token.js";
+import {
+  describeTokenSource,
+  listTokenSources,
+  oidcSource,
+  type TokenResult,
+} from "../auth/resolve-token.js";
 import { parseStoredTokens } from "../auth/stored-tokens-ini.js";
 import { describeRole, type WhoAmI, whoami } from "../auth/whoami.js";
 import { maskToken } from "../common/mask-token.js";
@@ -43,64 +48,69 @@ export async function checkTokenSource(ctx: DoctorContext): Promise<CheckResult>
     );
   }
   const [first, ...rest] = all as [(typeof all)[0], ...typeof all];
-  const label = `${maskToken(first.token)} from the ${describeTokenSource(first.source)}`;
-  const data = {
-    found: true,
+  return sourceResult(ctx, {
+    label: `${maskToken(first.token)} from the ${describeTokenSource(first.source)}`,
     token: maskToken(first.token),
     source: describeTokenSource(first.source),
-    shadowed: rest.map((r) => ({ token: maskToken(r.token), source: describeTokenSource(r.source) })),
-  };
-  if (ctx.config.disableImplicitToken) {
-    return warn(
-      "token.source",
-      `${label} is NOT sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set`,
-      "unset HF_HUB_DISABLE_IMPLICIT_TOKEN  (or pass --token)",
-      { data },
-    );
-  }
-  const differing = rest.filter((r) => r.token !== first.token);
-  if (differing.length > 0) {
-    const names = differing.map((r) => `${describeTokenSource(r.source)} (${maskToken(r.token)})`);
-    const remedy =
-      first.source.kind === "env"
-        ? `unset ${first.source.name}  (to use the ${describeTokenSource(differing[0]!.source)})`
-        : undefined;
-    return warn("token.source", `${label}; it hides ${names.join(", ")}`, remedy, { data });
-  }
-  return ok("token.source", label, data);
+    unset: first.source.kind === "env" ? first.source.name : undefined,
+    notSentRemedy: "unset HF_HUB_DISABLE_IMPLICIT_TOKEN  (or pass --token)",
+    shadowed: rest,
+    hides: rest.filter((r) => r.token !== first.token),
+  });
 }
 
 /** token.source when HF_OIDC_RESOURCE is set: the exchange comes first and hides every stored token. */
-function oidcTokenSource(
-  ctx: DoctorContext,
-  source: string,
-  hidden: Awaited<ReturnType<typeof listTokenSources>>,
-): CheckResult {
-  const label = `a short-lived token from the ${source} (exchanged when a command runs)`;
-  const data = {
-    found: true,
+function oidcTokenSource(ctx: DoctorContext, source: string, hidden: TokenResult[]): CheckResult {
+  return sourceResult(ctx, {
+    label: `a short-lived token from the ${source} (exchanged when a command runs)`,
     token: null,
     source,
-    shadowed: hidden.map((r) => ({ token: maskToken(r.token), source: describeTokenSource(r.source) })),
+    unset: "HF_OIDC_RESOURCE",
+    notSentRemedy: "unset HF_HUB_DISABLE_IMPLICIT_TOKEN",
+    shadowed: hidden,
+    hides: hidden,
+  });
+}
+
+/** token.source's verdict on the active source: not sent, hiding other tokens, or fine. */
+function sourceResult(
+  ctx: DoctorContext,
+  a: {
+    label: string;
+    /** Masked; null for the OIDC exchange, which holds no token until it runs. */
+    token: string | null;
+    source: string;
+    /** The variable to unset to use the next source. */
+    unset: string | undefined;
+    notSentRemedy: string;
+    shadowed: TokenResult[];
+    hides: TokenResult[];
+  },
+): CheckResult {
+  const data = {
+    found: true,
+    token: a.token,
+    source: a.source,
+    shadowed: a.shadowed.map((r) => ({ token: maskToken(r.token), source: describeTokenSource(r.source) })),
   };
   if (ctx.config.disableImplicitToken) {
     return warn(
       "token.source",
-      `${label} is NOT sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set`,
-      "unset HF_HUB_DISABLE_IMPLICIT_TOKEN",
-      { data },
+      `${a.label} is NOT sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set`,
+      a.notSentRemedy,
+      {
+        data,
+      },
     );
   }
-  if (hidden.length > 0) {
-    const names = hidden.map((r) => `${describeTokenSource(r.source)} (${maskToken(r.token)})`);
-    return warn(
-      "token.source",
-      `${label}; it hides ${names.join(", ")}`,
-      `unset HF_OIDC_RESOURCE  (to use the ${describeTokenSource(hidden[0]!.source)})`,
-      { data },
-    );
+  if (a.hides.length > 0) {
+    const names = a.hides.map((r) => `${describeTokenSource(r.source)} (${maskToken(r.token)})`);
+    const remedy = a.unset
+      ? `unset ${a.unset}  (to use the ${describeTokenSource(a.hides[0]!.source)})`
+      : undefined;
+    return warn("token.source", `${a.label}; it hides ${names.join(", ")}`, remedy, { data });
   }
-  return ok("token.source", label, data);
+  return ok("token.source", a.label, data);
 }
 
 /**
