@@ -13,7 +13,7 @@ import { redactTokens } from "../../src/common/mask-token.js";
 import { readConfig } from "../../src/config/index.js";
 import { HfError, HttpError, OidcError } from "../../src/errors.js";
 import { createHubClient } from "../../src/http/hub-client.js";
-import { type HubServer, startHub } from "../helpers/hub.js";
+import { type HubServer, manualClock, startHub } from "../helpers/hub.js";
 import { CAROL_TOKEN, CI_MODEL_CLAIMS, OIDC_FIXTURE, REQUEST_TOKENS, tamper } from "../helpers/oidc.js";
 import { startScriptedServer } from "../http/scripted-server.js";
 
@@ -230,6 +230,33 @@ describe("re-exchange before expiry (injected clock, no sleeping)", () => {
       await short.close();
     }
   });
+});
+
+it("an exchanged token the Hub no longer accepts: the 401 names the OIDC source, and the remedy is not `hf auth login`", async () => {
+  const clock = manualClock();
+  const timed = await startHub({ fixture: OIDC_FIXTURE, clock });
+  try {
+    const config = readConfig({
+      HF_HOME: dir,
+      HF_ENDPOINT: timed.url,
+      HF_OIDC_RESOURCE: "acme/ci-model",
+      HF_OIDC_ID_TOKEN: timed.mintIdToken(CI_MODEL_CLAIMS),
+    });
+    const r = await resolveToken({}, config);
+    clock.advance(3600_000); // the server's hour is over; the client's memo has not caught up
+    const e = await rejection(
+      whoami(createHubClient({ config, token: r?.token, tokenSource: describeTokenSource(r!.source) })),
+    );
+    expect(e.code).toBe("HF_AUTH_INVALID");
+    expect(e.message).toMatch(
+      /^The token from OIDC token exchange for HF_OIDC_RESOURCE=acme\/ci-model was rejected by http:\/\/127\.0\.0\.1:\d+ \(401\)/,
+    );
+    expect(e.remedy).toBe(
+      "run it again (a new OIDC exchange), or unset HF_OIDC_RESOURCE to use another token",
+    );
+  } finally {
+    await timed.close();
+  }
 });
 
 describe("memoize (aws-sdk's, with isExpired)", () => {
