@@ -64,6 +64,9 @@ await build({
   target: "node20",
   // Fewer bytes to read and parse on every `$(hf auth token)`.
   minify: true,
+  // The OIDC exchange (and the HTTP client under it) stays out of this file: token-fast.ts hands
+  // every HF_OIDC_RESOURCE run to the full CLI before the token chain could import it.
+  external: ["*/get-oidc-token.js", "*/exchange-oidc-token.js"],
   legalComments: "none",
   define: { __HUBKIT_VERSION__: JSON.stringify(pkg.version), "import.meta.url": "__hubkitEntryUrl" },
   banner: {

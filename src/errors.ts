@@ -33,6 +33,7 @@ export type HfErrorCode =
   | "HF_NOT_WRITABLE"
   | "HF_UNSAFE_PATH"
   | "HF_DEVICE_CODE"
+  | "HF_OIDC"
   | "HF_ABORTED"
   | "HF_CACHE"
   | "HF_IO";
@@ -280,6 +281,17 @@ export class UnsafePathError extends HfError {
 export class DeviceCodeError extends HfError {
   constructor(message: string, options: HfErrorOptions = {}) {
     super("HF_DEVICE_CODE", message, options);
+  }
+}
+
+/**
+ * The OIDC trusted-publisher exchange cannot give a token (huggingface_hub's `OIDCError`): no id token
+ * to exchange, the CI provider would not mint one, or the Hub refused the exchange. Opting in with
+ * HF_OIDC_RESOURCE is explicit, so this stops the token lookup instead of falling back to HF_TOKEN.
+ */
+export class OidcError extends HfError {
+  constructor(message: string, options: HfErrorOptions = {}) {
+    super("HF_OIDC", message, options);
   }
 }
 

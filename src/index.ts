@@ -13,6 +13,12 @@ export {
   runDeviceFlow,
 } from "./auth/device-flow.js";
 export {
+  type ExchangeOidcTokenOptions,
+  exchangeOidcToken,
+  type OidcTokenResponse,
+} from "./auth/exchange-oidc-token.js";
+export { type GetOidcTokenOptions, getOidcToken } from "./auth/get-oidc-token.js";
+export {
   approveGitCredential,
   fillGitCredential,
   GIT_USERNAME,
@@ -22,6 +28,7 @@ export {
 } from "./auth/git-credential.js";
 export { type LoginOptions, type LoginResult, loginWithToken, logout } from "./auth/login.js";
 export { OAuthError } from "./auth/oauth-error.js";
+export { type OidcLoginOptions, oidcLogin } from "./auth/oidc-login.js";
 export {
   clearTokenCache,
   describeTokenSource,
@@ -141,6 +148,7 @@ export {
   NotLoggedInError,
   NotWritableError,
   OfflineModeError,
+  OidcError,
   RateLimitedError,
   RepoNotFoundError,
   RevisionNotFoundError,

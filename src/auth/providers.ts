@@ -11,10 +11,19 @@ export interface TokenResult {
 }
 
 /**
+ * What a provider answers: the token, and for a token that expires (the OIDC exchange), when a
+ * memoized lookup must run again (`staleAt`, ms on the clock the provider was given). `resolveToken`
+ * reads `staleAt` and returns the plain `TokenResult`.
+ */
+export interface ProvidedToken extends TokenResult {
+  staleAt?: number;
+}
+
+/**
  * One place a token may live. A provider resolves to a result, or rejects with a `ProviderMiss`
  * ("not here, try the next") or with any other error ("here but broken, stop the chain").
  */
-export type TokenProvider = () => Promise<TokenResult>;
+export type TokenProvider = () => Promise<ProvidedToken>;
 
 /**
  * "Not here, try the next provider" (aws-sdk's `CredentialsProviderError` with `tryNextLink`).
@@ -116,7 +125,7 @@ export function fromTokenFile(path: string): TokenProvider {
  *
  * @example await chain(fromEnv("HF_TOKEN", env), fromTokenFile(path))
  */
-export async function chain(...providers: TokenProvider[]): Promise<TokenResult | undefined> {
+export async function chain(...providers: TokenProvider[]): Promise<ProvidedToken | undefined> {
   for (const provider of providers) {
     try {
       return await provider();

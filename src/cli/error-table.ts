@@ -47,6 +47,9 @@ function envVarOf(tokenSource: TokenSource | undefined): string | undefined {
 
 /** A token that does not work: a variable to set (a login would not win over it), else a new login. */
 function replaceToken(tokenSource: TokenSource | undefined): string {
+  // A new login would not win over HF_OIDC_RESOURCE: the next run exchanges again.
+  if (tokenSource?.kind === "oidc")
+    return "run it again (a new OIDC exchange), or unset HF_OIDC_RESOURCE to use another token";
   const env = envVarOf(tokenSource);
   return env ? `set ${env} to a valid token (or unset it and run: hf auth login)` : "hf auth login --force";
 }
@@ -113,10 +116,14 @@ export const CLI_ERROR_MAPPINGS: readonly CliErrorMapping[] = [
       if (!e.data.tokenSent) return { remedy: "hf auth login" };
       const typeHint =
         e.repoType === "model" ? " (for a dataset or space pass --repo-type dataset|space)" : "";
-      const env = envVarOf(e.data.tokenSource);
-      const swap = env
-        ? `set ${env} to a token that can see it`
-        : "log in with a token that can see it: hf auth login --force";
+      const source = e.data.tokenSource;
+      const env = envVarOf(source);
+      const swap =
+        source?.kind === "oidc"
+          ? `the OIDC token reaches only HF_OIDC_RESOURCE=${source.resource}: set it to this repo (with a trusted publisher for it)`
+          : env
+            ? `set ${env} to a token that can see it`
+            : "log in with a token that can see it: hf auth login --force";
       return { remedy: `check the repo id${typeHint}; for a private repo, ${swap}` };
     },
   },

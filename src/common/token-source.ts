@@ -12,6 +12,8 @@ export type TokenEnvName = "HF_TOKEN" | "HUGGING_FACE_HUB_TOKEN" | "HUGGINGFACE_
  */
 export type TokenSource =
   | { kind: "argument"; label?: string | undefined }
+  /** A short-lived token from the OIDC trusted-publisher exchange, scoped to `resource` (HF_OIDC_RESOURCE). */
+  | { kind: "oidc"; resource: string }
   | { kind: "env"; name: TokenEnvName }
   | { kind: "file"; path: string };
 
@@ -26,6 +28,8 @@ export function describeTokenSource(source: TokenSource): string {
   switch (source.kind) {
     case "argument":
       return source.label ?? "token argument";
+    case "oidc":
+      return `OIDC token exchange for HF_OIDC_RESOURCE=${source.resource}`;
     case "env":
       return `${source.name} environment variable`;
     case "file":

@@ -27,6 +27,22 @@ export const HUGGING_FACE_HUB_TOKEN = "HUGGING_FACE_HUB_TOKEN";
 export const HUGGINGFACE_TOKEN = "HUGGINGFACE_TOKEN";
 export const HF_DEVICE_CODE_OAUTH_CLIENT_ID = "HF_DEVICE_CODE_OAUTH_CLIENT_ID";
 export const NO_COLOR = "NO_COLOR";
+/** Turns on the OIDC trusted-publisher exchange and names what the token is for (a repo or a user). */
+export const HF_OIDC_RESOURCE = "HF_OIDC_RESOURCE";
+/** A pre-minted id token (JWT) from any CI provider, exchanged as it is. A secret: never printed. */
+export const HF_OIDC_ID_TOKEN = "HF_OIDC_ID_TOKEN";
+/** `true` inside GitHub Actions: the id token is minted from the runner (huggingface_hub `detect_provider`). */
+export const GITHUB_ACTIONS = "GITHUB_ACTIONS";
+/** GitHub Actions' id-token endpoint, set only for jobs with `permissions: id-token: write`. */
+export const ACTIONS_ID_TOKEN_REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL";
+/** The bearer for ACTIONS_ID_TOKEN_REQUEST_URL. A secret: never printed. */
+export const ACTIONS_ID_TOKEN_REQUEST_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
+
+/** Settings whose value is a credential: `hf env` says whether they are set, never what they hold. */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  HF_OIDC_ID_TOKEN,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+]);
 
 /** Every HF_* (and related) setting `hf env` reports, in display order. */
 export const ALL_SETTINGS = [
@@ -48,4 +64,9 @@ export const ALL_SETTINGS = [
   HF_HUB_USER_AGENT_ORIGIN,
   HF_DEBUG,
   XDG_CACHE_HOME,
+  HF_OIDC_RESOURCE,
+  HF_OIDC_ID_TOKEN,
+  GITHUB_ACTIONS,
+  ACTIONS_ID_TOKEN_REQUEST_URL,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN,
 ] as const;

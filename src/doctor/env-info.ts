@@ -1,6 +1,6 @@
 import { arch, platform, release } from "node:os";
 import { listCredentialHelpers } from "../auth/git-credential.js";
-import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
+import { describeTokenSource, listTokenSources, oidcSource } from "../auth/resolve-token.js";
 import { maskToken } from "../common/mask-token.js";
 import * as V from "../config/env-vars.js";
 import { ALL_SETTINGS, defaultConfig, type HubConfig } from "../config/index.js";
@@ -26,7 +26,10 @@ export interface EnvInfo {
   proxy: { httpsProxy: string | null; httpProxy: string | null; noProxy: string | null };
 }
 
+const SECRET_SET = "(set, hidden)";
+
 function effective(name: string, c: HubConfig): string {
+  if (V.SECRET_SETTINGS.has(name)) return c.env[name] === undefined ? "(unset)" : SECRET_SET;
   switch (name) {
     case V.HF_HOME:
       return c.hfHome;
@@ -85,6 +88,7 @@ export async function collectEnvInfo(
     listCredentialHelpers({ env, cwd, timeoutMs: 3_000 }).catch(() => []),
   ]);
   const [first, ...rest] = sources;
+  const oidc = oidcSource(env);
   const proxy = readProxyVars(env);
   return {
     hubkitVersion: VERSION,
@@ -99,18 +103,29 @@ export async function collectEnvInfo(
     endpoint: { url: config.endpoint, origin: config.origins.endpoint },
     settings: ALL_SETTINGS.map((name) => ({
       name,
-      value: env[name] ?? null,
+      // A credential (HF_OIDC_ID_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN) is reported as set, never shown.
+      value:
+        env[name] === undefined ? null : V.SECRET_SETTINGS.has(name) ? SECRET_SET : (env[name] as string),
       effective: effective(name, config),
     })),
-    token: first
+    token: oidc
       ? {
+          // The exchange runs when a command needs the token; `hf env` makes no request.
           found: true,
-          masked: maskToken(first.token),
-          source: describeTokenSource(first.source),
+          masked: "(exchanged when used)",
+          source: describeTokenSource(oidc),
           sent: !config.disableImplicitToken,
-          hidden: rest.map((r) => ({ masked: maskToken(r.token), source: describeTokenSource(r.source) })),
+          hidden: sources.map((r) => ({ masked: maskToken(r.token), source: describeTokenSource(r.source) })),
         }
-      : { found: false, sent: false, hidden: [] },
+      : first
+        ? {
+            found: true,
+            masked: maskToken(first.token),
+            source: describeTokenSource(first.source),
+            sent: !config.disableImplicitToken,
+            hidden: rest.map((r) => ({ masked: maskToken(r.token), source: describeTokenSource(r.source) })),
+          }
+        : { found: false, sent: false, hidden: [] },
     gitCredentialHelpers: helpers,
     proxy: {
       httpsProxy: proxy?.httpsProxy ? maskProxyUrl(proxy.httpsProxy) : null,

@@ -1,6 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { fromTokenFile } from "../auth/providers.js";
-import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js";
+import {
+  describeTokenSource,
+  listTokenSources,
+  oidcSource,
+  type TokenResult,
+} from "../auth/resolve-token.js";
 import { parseStoredTokens } from "../auth/stored-tokens-ini.js";
 import { describeRole, type WhoAmI, whoami } from "../auth/whoami.js";
 import { maskToken } from "../common/mask-token.js";
@@ -21,6 +26,8 @@ export async function checkTokenSource(ctx: DoctorContext): Promise<CheckResult>
   } catch (e) {
     return fail("token.source", `cannot look up the token: ${(e as Error).message}`, "hf auth login --force");
   }
+  const oidc = oidcSource(ctx.config.env);
+  if (oidc) return oidcTokenSource(ctx, describeTokenSource(oidc), all);
   if (all.length === 0) {
     // listTokenSources skips a token file it cannot read; every real command would fail on it.
     try {
@@ -41,31 +48,69 @@ export async function checkTokenSource(ctx: DoctorContext): Promise<CheckResult>
     );
   }
   const [first, ...rest] = all as [(typeof all)[0], ...typeof all];
-  const label = `${maskToken(first.token)} from the ${describeTokenSource(first.source)}`;
-  const data = {
-    found: true,
+  return sourceResult(ctx, {
+    label: `${maskToken(first.token)} from the ${describeTokenSource(first.source)}`,
     token: maskToken(first.token),
     source: describeTokenSource(first.source),
-    shadowed: rest.map((r) => ({ token: maskToken(r.token), source: describeTokenSource(r.source) })),
+    unset: first.source.kind === "env" ? first.source.name : undefined,
+    notSentRemedy: "unset HF_HUB_DISABLE_IMPLICIT_TOKEN  (or pass --token)",
+    shadowed: rest,
+    hides: rest.filter((r) => r.token !== first.token),
+  });
+}
+
+/** token.source when HF_OIDC_RESOURCE is set: the exchange comes first and hides every stored token. */
+function oidcTokenSource(ctx: DoctorContext, source: string, hidden: TokenResult[]): CheckResult {
+  return sourceResult(ctx, {
+    label: `a short-lived token from the ${source} (exchanged when a command runs)`,
+    token: null,
+    source,
+    unset: "HF_OIDC_RESOURCE",
+    notSentRemedy: "unset HF_HUB_DISABLE_IMPLICIT_TOKEN",
+    shadowed: hidden,
+    hides: hidden,
+  });
+}
+
+/** token.source's verdict on the active source: not sent, hiding other tokens, or fine. */
+function sourceResult(
+  ctx: DoctorContext,
+  a: {
+    label: string;
+    /** Masked; null for the OIDC exchange, which holds no token until it runs. */
+    token: string | null;
+    source: string;
+    /** The variable to unset to use the next source. */
+    unset: string | undefined;
+    notSentRemedy: string;
+    shadowed: TokenResult[];
+    hides: TokenResult[];
+  },
+): CheckResult {
+  const data = {
+    found: true,
+    token: a.token,
+    source: a.source,
+    shadowed: a.shadowed.map((r) => ({ token: maskToken(r.token), source: describeTokenSource(r.source) })),
   };
   if (ctx.config.disableImplicitToken) {
     return warn(
       "token.source",
-      `${label} is NOT sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set`,
-      "unset HF_HUB_DISABLE_IMPLICIT_TOKEN  (or pass --token)",
-      { data },
+      `${a.label} is NOT sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set`,
+      a.notSentRemedy,
+      {
+        data,
+      },
     );
   }
-  const differing = rest.filter((r) => r.token !== first.token);
-  if (differing.length > 0) {
-    const names = differing.map((r) => `${describeTokenSource(r.source)} (${maskToken(r.token)})`);
-    const remedy =
-      first.source.kind === "env"
-        ? `unset ${first.source.name}  (to use the ${describeTokenSource(differing[0]!.source)})`
-        : undefined;
-    return warn("token.source", `${label}; it hides ${names.join(", ")}`, remedy, { data });
+  if (a.hides.length > 0) {
+    const names = a.hides.map((r) => `${describeTokenSource(r.source)} (${maskToken(r.token)})`);
+    const remedy = a.unset
+      ? `unset ${a.unset}  (to use the ${describeTokenSource(a.hides[0]!.source)})`
+      : undefined;
+    return warn("token.source", `${a.label}; it hides ${names.join(", ")}`, remedy, { data });
   }
-  return ok("token.source", label, data);
+  return ok("token.source", a.label, data);
 }
 
 /**
@@ -76,7 +121,23 @@ export async function checkTokenSource(ctx: DoctorContext): Promise<CheckResult>
  * @example await checkTokenValid(ctx) // [{ id: "token.valid", message: "valid: alice (read token), ..." }]
  */
 export async function checkTokenValid(ctx: DoctorContext): Promise<CheckResult[]> {
-  const token = await activeToken(ctx).catch(() => undefined);
+  const oidc = oidcSource(ctx.config.env);
+  if (oidc && ctx.config.offline && !ctx.config.disableImplicitToken) {
+    return [skip("token.valid", `the ${describeTokenSource(oidc)} was not tried (offline mode)`)];
+  }
+  let token: Awaited<ReturnType<typeof activeToken>>;
+  try {
+    token = await activeToken(ctx);
+  } catch (e) {
+    // Only the OIDC exchange fails here (listTokenSources skips what it cannot read): every command
+    // would stop on the same error, so it is a failure, with the exchange's own remedy.
+    const err = e as HfError;
+    return [
+      fail("token.valid", err?.message ?? String(e), err?.remedy, {
+        data: { valid: false, status: err?.status ?? null, code: err?.code ?? null },
+      }),
+    ];
+  }
   if (!token) return [skip("token.valid", "no token to validate")];
   if (ctx.config.offline) return [skip("token.valid", "token not validated (offline mode)")];
   const source = describeTokenSource(token.source);
@@ -89,7 +150,9 @@ export async function checkTokenValid(ctx: DoctorContext): Promise<CheckResult[]
       const remedy =
         token.source.kind === "env"
           ? `unset ${token.source.name}  (or set it to a valid token from ${ctx.config.endpoint}/settings/tokens)`
-          : "hf auth login --force";
+          : token.source.kind === "oidc"
+            ? "run it again (a new OIDC exchange), or unset HF_OIDC_RESOURCE"
+            : "hf auth login --force";
       return [
         fail(
           "token.valid",
@@ -143,6 +206,12 @@ export async function checkTokenValid(ctx: DoctorContext): Promise<CheckResult[]
 export async function checkTokenExpiry(ctx: DoctorContext): Promise<CheckResult> {
   const token = await activeToken(ctx).catch(() => undefined);
   if (!token) return skip("token.expiry", "no token");
+  if (token.source.kind === "oidc") {
+    return ok("token.expiry", "a short-lived OIDC token: exchanged again before it expires, never saved", {
+      expires: null,
+      oidc: true,
+    });
+  }
   const text = await readFile(ctx.config.storedTokensPath, "utf8").catch(() => undefined);
   if (text === undefined)
     return skip("token.expiry", "no stored_tokens entry (a classic token does not expire)");

@@ -170,11 +170,17 @@ export function describeAuth(ctx: Pick<ErrorContext, "tokenSent" | "tokenSource"
   return ctx.tokenSource ? `token from ${describeTokenSource(ctx.tokenSource)}` : "a token was sent";
 }
 
+/** `describeTokenSource` of an OIDC source (http/ cannot import auth/, so it reads the label). */
+
 /**
  * How to replace a token that does not work: a variable to set when it came from the environment
  * (a saved login would not win over it), else a valid token. (The CLI words its own: cli/error-table.ts.)
  */
 export function replaceTokenRemedy(tokenSource: TokenSource | undefined): string {
+  // An exchanged OIDC token lives an hour and is exchanged again on the next run: a new login would
+  // not win over HF_OIDC_RESOURCE, so say what does.
+  if (tokenSource?.kind === "oidc")
+    return "run it again (a new OIDC exchange), or unset HF_OIDC_RESOURCE to use another token";
   return tokenSource?.kind === "env"
     ? `set ${tokenSource.name} to a valid token (or unset it to use the saved login)`
     : "pass a valid token, or save a new login with loginWithToken()";
@@ -194,9 +200,11 @@ export function repoNotFoundRemedy(
     extraHint ??
     (repo?.type === "model" ? 'for a dataset or space pass repoType: "dataset" | "space"' : undefined);
   const swap =
-    ctx.tokenSource?.kind === "env"
-      ? `set ${ctx.tokenSource.name} to a token that can see it`
-      : "pass a token that can see it";
+    ctx.tokenSource?.kind === "oidc"
+      ? `the OIDC token reaches only HF_OIDC_RESOURCE=${ctx.tokenSource.resource}: set it to this repo (with a trusted publisher for it)`
+      : ctx.tokenSource?.kind === "env"
+        ? `set ${ctx.tokenSource.name} to a token that can see it`
+        : "pass a token that can see it";
   return `check the repo id${typeHint ? ` (${typeHint})` : ""}; for a private repo, ${swap}`;
 }
 

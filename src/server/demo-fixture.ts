@@ -47,6 +47,17 @@ It carries the demo's loadable files (a BERT config, a WordPiece tokenizer and a
 \`model.safetensors\` is pseudo-random bytes.
 `;
 
+/**
+ * GitHub-Actions-style request tokens (ACTIONS_ID_TOKEN_REQUEST_TOKEN) of the demo's two CI jobs,
+ * which mint id tokens at `/_hubkit/oidc/github`: `acmeCi` runs in the GitHub repo
+ * `acme/tiny-model` (a trusted publisher of the model: bob's write token to it), `aliceCi` in
+ * `alice/experiments` (alice's CI/CD identity: read-only to the gated repos alice was granted).
+ */
+export const DEMO_OIDC_REQUEST_TOKENS = {
+  acmeCi: "demo-actions-request-token-acme-tiny-model",
+  aliceCi: "demo-actions-request-token-alice-experiments",
+} as const;
+
 /** Size of `acme/tiny-model`'s `model.safetensors` (LFS): 4 MiB. */
 export const DEMO_MODEL_SIZE = 4 * 1024 * 1024;
 
@@ -166,6 +177,37 @@ export const DEMO_FIXTURE: HubFixture = {
           },
         },
       ],
+    },
+  ],
+  // HF_OIDC_RESOURCE=acme/tiny-model (or =alice) with an id token minted for one of the demo's CI jobs.
+  trustedPublishers: [
+    {
+      resource: "acme/tiny-model",
+      claims: { repository: "acme/tiny-model", sub: "repo:acme/tiny-model:ref:refs/heads/main" },
+      user: "bob",
+    },
+    { resource: "alice", claims: { repository: "alice/experiments" } },
+  ],
+  oidcRunners: [
+    {
+      requestToken: DEMO_OIDC_REQUEST_TOKENS.acmeCi,
+      claims: {
+        repository: "acme/tiny-model",
+        repository_owner: "acme",
+        sub: "repo:acme/tiny-model:ref:refs/heads/main",
+        ref: "refs/heads/main",
+        workflow: "release",
+      },
+    },
+    {
+      requestToken: DEMO_OIDC_REQUEST_TOKENS.aliceCi,
+      claims: {
+        repository: "alice/experiments",
+        repository_owner: "alice",
+        sub: "repo:alice/experiments:ref:refs/heads/main",
+        ref: "refs/heads/main",
+        workflow: "eval",
+      },
     },
   ],
 };

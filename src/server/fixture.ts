@@ -110,6 +110,9 @@ function check(v: Json): void {
   if (v.users !== undefined && !Array.isArray(v.users)) fail("users", "expected an array");
   if (v.orgs !== undefined && !Array.isArray(v.orgs)) fail("orgs", "expected an array");
   if (v.repos !== undefined && !Array.isArray(v.repos)) fail("repos", "expected an array");
+  if (v.trustedPublishers !== undefined && !Array.isArray(v.trustedPublishers))
+    fail("trustedPublishers", "expected an array");
+  if (v.oidcRunners !== undefined && !Array.isArray(v.oidcRunners)) fail("oidcRunners", "expected an array");
   const tokens = new Set<string>();
   const names = new Set<string>();
   ((v.users ?? []) as Json[]).forEach((u, i) => {
@@ -163,6 +166,58 @@ function check(v: Json): void {
     const key = `${r.type ?? "model"}:${r.id}`;
     if (ids.has(key)) fail(`${f}.id`, `duplicate repo '${r.id}'`);
     ids.add(key);
+  });
+  checkOidc(v, users, ids);
+}
+
+/** A non-empty object of string claims. */
+function claimMap(v: Json, field: string): void {
+  if (!isObject(v) || Object.keys(v).length === 0)
+    fail(field, 'expected an object of claims, e.g. {"repository": "acme/x"}');
+  for (const [k, c] of Object.entries(v)) str(c, `${field}[${JSON.stringify(k)}]`);
+}
+
+/** trustedPublishers (a resource that exists, claims, a user to act as) and oidcRunners. */
+function checkOidc(v: Record<string, Json>, users: Set<string>, repoKeys: Set<string>): void {
+  const orgOwned = (owner: string) => !users.has(owner);
+  ((v.trustedPublishers ?? []) as Json[]).forEach((p, i) => {
+    const f = `trustedPublishers[${i}]`;
+    if (!isObject(p)) fail(f, "expected an object {resource, claims}");
+    str(p.resource, `${f}.resource`);
+    claimMap(p.claims, `${f}.claims`);
+    bool(p.readOnly, `${f}.readOnly`);
+    str(p.user, `${f}.user`, true);
+    if (p.user !== undefined && !users.has(p.user as string))
+      fail(`${f}.user`, `'${p.user}' is not one of the users`);
+    const parts = (p.resource as string).split("/");
+    const prefix = { datasets: "dataset", spaces: "space" }[parts[0] as string];
+    if (parts.length === 1) {
+      if (!users.has(parts[0] as string)) fail(`${f}.resource`, `'${p.resource}' is not one of the users`);
+      return;
+    }
+    const key =
+      parts.length === 2
+        ? `model:${p.resource}`
+        : parts.length === 3 && prefix
+          ? `${prefix}:${parts.slice(1).join("/")}`
+          : "";
+    if (!repoKeys.has(key))
+      fail(
+        `${f}.resource`,
+        `'${p.resource}' is not a repo of the fixture (namespace/name, datasets/..., spaces/...) or a user`,
+      );
+    if (p.user === undefined && orgOwned(parts.at(-2) as string))
+      fail(`${f}.user`, "a publisher of a repo owned by an org needs the user its token acts as");
+  });
+  const requestTokens = new Set<string>();
+  ((v.oidcRunners ?? []) as Json[]).forEach((r, i) => {
+    const f = `oidcRunners[${i}]`;
+    if (!isObject(r)) fail(f, "expected an object {requestToken, claims}");
+    str(r.requestToken, `${f}.requestToken`);
+    if (requestTokens.has(r.requestToken as string))
+      fail(`${f}.requestToken`, "the same request token is listed twice");
+    requestTokens.add(r.requestToken as string);
+    claimMap(r.claims, `${f}.claims`);
   });
 }
 

@@ -3,7 +3,7 @@
  * serves LFS blobs), seeded from a fixture, with a request log, fault hooks and a route table per
  * listener (route-table.ts). Every request is logged, then meets the status faults, then its
  * table. On the Hub a route that checks tokens (all but OAuth, the device page, agent-harnesses
- * and `/_hubkit/`) first refuses an unknown or expired token with the Hub's 401; a request no route
+ * and `/_hubkit/`, which includes the test OIDC issuer) first refuses an unknown or expired token with the Hub's 401; a request no route
  * takes gets the same check, then a loud 404 that is recorded in `unknownRoutes` and logged.
  *
  * The demo and `--data` are store backends behind the same routes. A mode or backend brings its
@@ -28,6 +28,8 @@ import { loadFixtureFile, validateFixture } from "./fixture.js";
 import { gatedRoutes } from "./gated-routes.js";
 import { sendError, sendJson } from "./http-util.js";
 import { OAuthState, oauthRoutes } from "./oauth.js";
+import { type JwtClaims, OidcIssuer } from "./oidc-issuer.js";
+import { OidcExchange, oidcRoutes, TOKEN_EXCHANGE_GRANT } from "./oidc-routes.js";
 import { typeOf } from "./repo-route.js";
 import { RouteTable } from "./route-table.js";
 import { HubStore } from "./store.js";
@@ -64,6 +66,15 @@ export interface HubServer {
   /** Sets a user's access to a gated repo directly. */
   setAccess(repoId: string, user: string, status: "accepted" | "rejected" | "pending", type?: RepoType): void;
   denyDeviceCode(userCode: string): void;
+  /** The test OIDC issuer (`iss`) whose id tokens the token exchange accepts: `<url>/_hubkit/oidc`. */
+  oidcIssuer: string;
+  /**
+   * An id token signed by the test issuer, as a CI provider would mint it: `claims` (e.g.
+   * `repository`, `sub`) over iss, `aud` (default: the server's URL), iat, nbf and exp (`ttl`
+   * seconds from the server's clock, default `oidc.idTokenTtl`). A claim given here wins, so a test
+   * can also mint an expired or wrong-audience token.
+   */
+  mintIdToken(claims: JwtClaims, options?: { audience?: string; ttl?: number }): string;
   close(): Promise<void>;
 }
 
@@ -136,13 +147,20 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     cdnUrl: "",
     unknownRoutes: [],
   };
-  const oauth = new OAuthState(state);
+  const oidc = new OidcExchange(
+    state,
+    new OidcIssuer(() => `${state.hubUrl}/_hubkit/oidc`),
+    fixture.trustedPublishers ?? [],
+    fixture.oidcRunners ?? [],
+  );
+  const oauth = new OAuthState(state, { [TOKEN_EXCHANGE_GRANT]: (call, body) => oidc.exchange(call, body) });
   // The file routes come last: `/{repo}/resolve/...` would take any path shaped like a file URL.
   const hubTable = new RouteTable({ isRepo: (p, id) => store.findRepo(typeOf(p), id) !== undefined }).add(
     ...apiRoutes(state),
     ...treeRoutes(state),
     ...gatedRoutes(state),
     ...oauthRoutes(oauth),
+    ...oidcRoutes(oidc),
     ...fileRoutes(state),
   );
   const cdnTable = new RouteTable().add(...cdnRoutes(state));
@@ -328,6 +346,10 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     },
     denyDeviceCode(userCode: string) {
       oauth.decide(userCode, undefined, false);
+    },
+    oidcIssuer: oidc.issuer.url(),
+    mintIdToken(claims: JwtClaims, options: { audience?: string; ttl?: number } = {}) {
+      return oidc.mint(claims, options.audience ?? state.hubUrl, options.ttl);
     },
     close() {
       closed ??= (async () => {

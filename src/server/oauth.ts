@@ -3,7 +3,8 @@
  * `POST /oauth/device` (form `client_id`), then `POST /oauth/token` polled with the device_code grant
  * until a user approves; refresh with `grant_type=refresh_token` (rotating refresh tokens). Errors
  * are 400 + `{"error": ...}` as RFC 6749 §5.2 says. Approval is local: `hub.approveDeviceCode`,
- * `POST /_hubkit/device/approve` or the page at the verification URI.
+ * `POST /_hubkit/device/approve` or the page at the verification URI. Other grants of
+ * `/oauth/token` (the OIDC token exchange, oidc-routes.ts) are handed in by `grant_type`.
  */
 import { randomBytes } from "node:crypto";
 import type { Call, ServerState } from "./context.js";
@@ -53,11 +54,17 @@ function normalizeUserCode(code: string): string {
   return code.toUpperCase().replace(/[^A-Z]/g, "");
 }
 
+/** A grant of `POST /oauth/token` served elsewhere (the OIDC token exchange), by `grant_type`. */
+export type ExtraGrant = (call: Call, body: Record<string, unknown>) => void;
+
 export class OAuthState {
   private readonly codes = new Map<string, DeviceCode>();
   private readonly refreshTokens = new Map<string, RefreshToken>();
 
-  constructor(private readonly state: ServerState) {}
+  constructor(
+    private readonly state: ServerState,
+    private readonly grants: Readonly<Record<string, ExtraGrant>> = {},
+  ) {}
 
   private get opts() {
     return {
@@ -123,6 +130,9 @@ export class OAuthState {
     const clientId = String(body.client_id ?? "");
     const error = (e: string, description?: string) =>
       sendJson(call.res, 400, description ? { error: e, error_description: description } : { error: e });
+    // A grant without a client (the RFC 8693 token exchange authenticates with its subject token).
+    const extra = this.grants[grant];
+    if (extra) return extra(call, body);
     if (!clientId) return error("invalid_client", "client_id is required");
     if (grant === "urn:ietf:params:oauth:grant-type:device_code") {
       const d = this.codes.get(String(body.device_code ?? ""));

@@ -51,16 +51,28 @@ export interface Org {
   members: Set<string>;
 }
 
+/** What a token from the OIDC exchange may reach (the trusted publisher it was issued through). */
+export interface OidcScope {
+  /** The `resource` it was exchanged for (HF_OIDC_RESOURCE). */
+  resource: string;
+  /** A repo publisher's repo; absent for a user's CI/CD identity (read-only, gated repos). */
+  repo?: { type: RepoType; id: string };
+  /** Repo publishers only: may write to that repo. */
+  write: boolean;
+}
+
 export interface Token {
   token: string;
   name: string;
   role: TokenRole;
   scopes: string[];
   user: string;
-  kind: "access_token" | "oauth";
+  kind: "access_token" | "oauth" | "oidc";
   createdAt: string;
-  /** Epoch ms; OAuth tokens only. */
+  /** Epoch ms; OAuth and OIDC tokens only. */
   expiresAt?: number;
+  /** OIDC tokens only. */
+  oidc?: OidcScope;
 }
 
 export interface Repo {
@@ -309,6 +321,32 @@ export class HubStore {
     return token;
   }
 
+  /**
+   * Issues a token through a trusted publisher (the RFC 8693 token exchange): `hf_jwt_...`, as the
+   * Hub's, valid `ttlSeconds`, reaching only what `scope` says.
+   */
+  issueOidcToken(user: string, scope: OidcScope, ttlSeconds: number): Token {
+    const now = this.clock.now();
+    const token: Token = {
+      token: `hf_jwt_${randomBytes(30).toString("base64url").replace(/[-_]/g, "x")}`,
+      name: `oidc-${scope.resource}`,
+      role: "fineGrained",
+      scopes: scope.write ? ["repo.content.read", "repo.write"] : ["repo.content.read"],
+      user,
+      kind: "oidc",
+      createdAt: new Date(now).toISOString(),
+      expiresAt: now + ttlSeconds * 1000,
+      oidc: scope,
+    };
+    this.tokens.set(token.token, token);
+    return token;
+  }
+
+  /** Whether an OIDC token's scope names this repo. */
+  private oidcCovers(scope: OidcScope, repo: Repo): boolean {
+    return scope.repo !== undefined && scope.repo.type === repo.type && scope.repo.id === repo.id;
+  }
+
   private isMember(user: string, owner: string): boolean {
     return user === owner || (this.orgs.get(owner)?.members.has(user) ?? false);
   }
@@ -323,6 +361,8 @@ export class HubStore {
    */
   canSee(repo: Repo, token: Token | undefined): boolean {
     if (!repo.private) return true;
+    // An OIDC token sees one private repo at most: its publisher's (a CI/CD identity sees none).
+    if (token?.oidc) return this.oidcCovers(token.oidc, repo);
     if (!token || !this.isMember(token.user, repo.owner)) return false;
     return this.hasScope(token, "repo.content.read");
   }
@@ -332,12 +372,14 @@ export class HubStore {
     if (!this.canSee(repo, token)) return "not-found";
     if (!repo.gated) return "ok";
     if (!token) return "gated";
+    if (token.oidc?.repo) return this.oidcCovers(token.oidc, repo) ? "ok" : "gated";
     const allowed = this.isMember(token.user, repo.owner) || repo.grants.has(token.user);
     if (!allowed) return "gated";
     return this.hasScope(token, "repo.content.read") ? "ok" : "gated";
   }
 
   canWrite(repo: Repo, token: Token | undefined): boolean {
+    if (token?.oidc) return token.oidc.write && this.oidcCovers(token.oidc, repo);
     if (!token || !this.isMember(token.user, repo.owner)) return false;
     if (token.role === "read") return false;
     return token.role !== "fineGrained" || token.scopes.includes("repo.write");

@@ -66,10 +66,49 @@ export interface RepoSpec {
   pullRequests?: Record<string, number>;
 }
 
+/**
+ * A trusted publisher (on huggingface.co: a repo's Settings > Trusted Publishers, or a user's CI/CD
+ * Access): which CI jobs may exchange an OIDC id token for a short-lived token (RFC 8693), and for
+ * what. Only id tokens signed by this server's test issuer are accepted.
+ */
+export interface TrustedPublisherSpec {
+  /**
+   * What the exchanged token is for, written as HF_OIDC_RESOURCE names it: a repo (`acme/x`,
+   * `datasets/acme/x`, `spaces/acme/x`) for a token that may write to that one repo (read it only,
+   * with `readOnly`), or a user name for a read-only token to the gated repos that user was granted
+   * (a "CI/CD identity": no private repos, no writes).
+   */
+  resource: string;
+  /**
+   * Claims the id token must carry, compared exactly, as the Hub does: e.g.
+   * `{"repository": "acme/x", "sub": "repo:acme/x:ref:refs/heads/main"}`. At least one.
+   */
+  claims: Record<string, string>;
+  /** A repo publisher's token may only read the repo. */
+  readOnly?: boolean;
+  /**
+   * The user the token acts as (whoami). Default: the repo's owner when that is a user, or the user
+   * of a CI/CD identity. Required for a repo owned by an org.
+   */
+  user?: string;
+}
+
+/**
+ * A CI job that may mint id tokens from the test issuer at `GET /_hubkit/oidc/github` (GitHub
+ * Actions' id-token endpoint): the bearer it presents (ACTIONS_ID_TOKEN_REQUEST_TOKEN) and the
+ * claims of the tokens it gets (GitHub's `repository`, `sub`, `ref`, `workflow`, ...).
+ */
+export interface OidcRunnerSpec {
+  requestToken: string;
+  claims: Record<string, string>;
+}
+
 export interface HubFixture {
   users?: UserSpec[];
   orgs?: OrgSpec[];
   repos?: RepoSpec[];
+  trustedPublishers?: TrustedPublisherSpec[];
+  oidcRunners?: OidcRunnerSpec[];
 }
 
 export interface RequestLogEntry {
@@ -117,6 +156,13 @@ export interface OAuthOptions {
   accessTokenTtl?: number;
 }
 
+export interface OidcOptions {
+  /** Seconds an exchanged token stays valid. Default 3600 (the Hub's one hour). */
+  tokenTtl?: number;
+  /** Seconds an id token minted at `/_hubkit/oidc/github` stays valid. Default 300. */
+  idTokenTtl?: number;
+}
+
 /** Where the server reads the time: epoch milliseconds, as `Date.now()` returns them. */
 export interface Clock {
   now(): number;
@@ -132,14 +178,16 @@ export interface HubServerOptions {
   cdnHost?: string;
   cdnPort?: number;
   oauth?: OAuthOptions;
+  oidc?: OidcOptions;
   /** Called with one line per notable event (unknown routes). The server itself never prints. */
   log?: (line: string) => void;
   /** Called after each request is answered. */
   onRequest?: (entry: RequestLogEntry) => void;
   /**
    * The server's clock, read for every time it uses: device-code and OAuth-token expiry, the RFC 8628
-   * polling interval, signed CDN URLs, access-request times and the request log. Tests pass one
-   * they advance, instead of sleeping until something expires. Default: `Date.now()`.
+   * polling interval, OIDC id-token and exchanged-token expiry, signed CDN URLs, access-request
+   * times and the request log. Tests pass one they advance, instead of sleeping until something
+   * expires. Default: `Date.now()`.
    * @internal
    */
   clock?: Clock;

@@ -52,6 +52,26 @@ function authInfo(t: Token, userId: string, state: ServerState): Record<string, 
   if (t.kind === "oauth")
     return { type: "oauth", expiresAt: new Date(t.expiresAt ?? state.clock.now()).toISOString() };
   const accessToken: Record<string, unknown> = { displayName: t.name, role: t.role, createdAt: t.createdAt };
+  // A trusted-publisher token: fine-grained, scoped to its repo (or to reading gated repos), and
+  // short-lived, so it says when it expires.
+  if (t.oidc) {
+    const repo = t.oidc.repo;
+    accessToken.fineGrained = {
+      canReadGatedRepos: repo === undefined,
+      global: [],
+      scoped: [
+        {
+          entity: repo ? { type: repo.type, name: repo.id } : { _id: userId, type: "user", name: t.user },
+          permissions: t.scopes,
+        },
+      ],
+    };
+    return {
+      type: "access_token",
+      accessToken,
+      expiresAt: new Date(t.expiresAt ?? state.clock.now()).toISOString(),
+    };
+  }
   if (t.role === "fineGrained") {
     accessToken.fineGrained = {
       canReadGatedRepos: t.scopes.includes("repo.content.read"),

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEMO_TOKENS } from "../../src/server/index.js";
+import { DEMO_OIDC_REQUEST_TOKENS, DEMO_TOKENS } from "../../src/server/index.js";
 import { CLI, type RunResult, runHf } from "../helpers/cli.js";
 import { useHubHome } from "../helpers/hub.js";
 
@@ -88,6 +88,69 @@ describe("no token in any output except `hf auth token`", () => {
     }
     expect(outputs.length).toBeGreaterThan(60);
   }, 120_000);
+});
+
+describe("the OIDC path prints no id token, request token or exchanged token", () => {
+  it("greps every auth command, hf env and hf doctor with HF_OIDC_RESOURCE, passing and failing", async () => {
+    const { env, home, hub } = box;
+    const claims = { repository: "acme/tiny-model", sub: "repo:acme/tiny-model:ref:refs/heads/main" };
+    const idTokens = [hub.mintIdToken(claims), hub.mintIdToken(claims, { ttl: 0 })];
+    const oidcEnvs: Record<string, string>[] = [
+      { HF_OIDC_RESOURCE: "acme/tiny-model", HF_OIDC_ID_TOKEN: idTokens[0] as string },
+      { HF_OIDC_RESOURCE: "acme/tiny-model", HF_OIDC_ID_TOKEN: idTokens[1] as string },
+      {
+        HF_OIDC_RESOURCE: "alice",
+        GITHUB_ACTIONS: "true",
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${hub.url}/_hubkit/oidc/github`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO_OIDC_REQUEST_TOKENS.aliceCi,
+      },
+      {
+        HF_OIDC_RESOURCE: "acme/tiny-model",
+        GITHUB_ACTIONS: "true",
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${hub.url}/_hubkit/oidc/github`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO_OIDC_REQUEST_TOKENS.aliceCi, // a runner no publisher of it trusts
+      },
+    ];
+    const outputs: { args: string[]; r: RunResult }[] = [];
+    let exchanged = 0;
+    for (const oidc of oidcEnvs) {
+      for (const f of [[], ["--format", "json"]]) {
+        for (const args of [
+          ["auth", "whoami"],
+          ["auth", "token"],
+          ["auth", "list"],
+          ["auth", "login", "--token", DEMO_TOKENS.bob],
+          ["auth", "logout"],
+          ["download", "acme/tiny-model", "config.json"],
+          ["download", "alice/private-notes"],
+          ["env"],
+          ["doctor", "meta-llama/Llama-3.2-1B"],
+        ]) {
+          const r = await runHf([...args, ...f], {
+            env: { ...env, HF_TOKEN: DEMO_TOKENS.alice, HF_DEBUG: f.length ? "" : "1", ...oidc },
+            cwd: home,
+            timeoutMs: 30_000,
+          });
+          outputs.push({ args, r });
+          if (args[1] === "token" && r.code === 0) exchanged++;
+        }
+      }
+    }
+    expect(exchanged).toBeGreaterThan(2);
+    const secrets = [...idTokens, DEMO_OIDC_REQUEST_TOKENS.aliceCi, DEMO_TOKENS.alice, DEMO_TOKENS.bob];
+    for (const { args, r } of outputs) {
+      const isTokenCmd = args[0] === "auth" && args[1] === "token";
+      const what = `hf ${args.join(" ")}`;
+      for (const s of secrets) {
+        expect(r.stderr.includes(s), `${what} leaked a secret on stderr`).toBe(false);
+        expect(r.stdout.includes(s), `${what} leaked a secret on stdout`).toBe(false);
+      }
+      for (const text of isTokenCmd ? [r.stderr] : [r.stdout, r.stderr]) {
+        expect(text, `${what} printed an id token`).not.toMatch(/eyJ[\w-]{8,}\.[\w-]{8,}/);
+        expect(text, `${what} printed an exchanged token`).not.toMatch(/hf_jwt_[A-Za-z0-9]/);
+      }
+    }
+  }, 240_000);
 });
 
 function deviceLogin(env: Record<string, string>): Promise<RunResult> {

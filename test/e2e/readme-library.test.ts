@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createHubServer, DEMO_TOKENS, type HubServer } from "../../src/server/index.js";
+import {
+  createHubServer,
+  DEMO_OIDC_REQUEST_TOKENS,
+  DEMO_TOKENS,
+  type HubServer,
+} from "../../src/server/index.js";
 import { readmeExample } from "../helpers/readme.js";
 
 // The README's library examples for authentication and downloads, run as written against the demo Hub.
@@ -49,6 +54,24 @@ describe("README library examples", () => {
     const resolves = hub.requests.filter((r) => r.path.includes("/resolve/"));
     expect(resolves.find((r) => r.path.startsWith("/acme/"))?.authorization).toBe(false);
     expect(resolves.find((r) => r.path.startsWith("/meta-llama/"))?.authorization).toBe(true);
+  });
+
+  it("oidc: HF_OIDC_RESOURCE in a GitHub Actions job, then oidcLogin; the download uses bob's scoped token", async () => {
+    hub.reset();
+    const calls = await run("oidc", {
+      HF_OIDC_RESOURCE: "acme/tiny-model",
+      HF_TOKEN: DEMO_TOKENS.alice,
+      GITHUB_ACTIONS: "true",
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${hub.url}/_hubkit/oidc/github`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEMO_OIDC_REQUEST_TOKENS.acmeCi,
+    });
+    expect(calls[0]).toEqual(["OIDC token exchange for HF_OIDC_RESOURCE=acme/tiny-model"]);
+    const [path, expiresIn] = calls[1] as [string, number];
+    expect(path).toMatch(/models--acme--tiny-model\/snapshots\/[0-9a-f]{40}\/config\.json$/);
+    expect(expiresIn).toBe(3600);
+    // Two exchanges (the lookup, then oidcLogin), each after its own mint.
+    expect(hub.requests.filter((r) => r.path === "/oauth/token")).toHaveLength(2);
+    expect(hub.requests.filter((r) => r.path.startsWith("/_hubkit/oidc/github"))).toHaveLength(2);
   });
 
   it("download: a file, then a filtered snapshot of the same commit", async () => {

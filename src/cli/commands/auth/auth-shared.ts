@@ -1,7 +1,12 @@
 // Helpers shared by the `hf auth ...` commands (not a command itself).
 
 import { GIT_HELPER_REMEDY } from "../../../auth/git-credential.js";
-import { describeTokenSource, listTokenSources, type TokenResult } from "../../../auth/resolve-token.js";
+import {
+  describeTokenSource,
+  listTokenSources,
+  oidcSource,
+  type TokenSource,
+} from "../../../auth/resolve-token.js";
 import type { CliContext } from "../../context.js";
 
 /** Stdin and stdout are both terminals: prompts are allowed (as Python's `select_choice`). */
@@ -15,17 +20,21 @@ export function warner(ctx: CliContext): (message: string) => void {
 }
 
 /**
- * The environment variable ("HF_TOKEN") that provides a token and would win over the token file, if
- * any. Login, switch and logout change only the files, so they must say when a variable still decides.
+ * The environment variable that provides a token and would win over the token file, if any: the
+ * OIDC exchange (HF_OIDC_RESOURCE) first, then HF_TOKEN and the legacy names. Login, switch and
+ * logout change only the files, so they must say when a variable still decides.
  */
 export async function shadowingVariable(ctx: CliContext): Promise<string | undefined> {
+  const oidc = oidcSource(ctx.config.env);
+  if (oidc) return envName({ source: oidc });
   const sources = await listTokenSources(ctx.config);
   const env = sources.find((s) => s.source.kind === "env");
   return env && envName(env);
 }
 
-/** "HF_TOKEN" for an env source (for "unset HF_TOKEN" remedies). */
-export function envName(r: TokenResult): string {
+/** "HF_TOKEN" for an env source, "HF_OIDC_RESOURCE" for the OIDC exchange (for "unset X" remedies). */
+export function envName(r: { source: TokenSource }): string {
+  if (r.source.kind === "oidc") return "HF_OIDC_RESOURCE";
   return r.source.kind === "env" ? r.source.name : describeTokenSource(r.source);
 }
 

@@ -81,8 +81,17 @@ export async function run(ctx: CliContext): Promise<WhoamiResult> {
   };
   ctx.exporter.write(whoamiView, result);
 
-  // A variable (or argument) that hides a saved login: say which, and how to use the saved one.
-  if (r.source.kind !== "file") {
+  // The OIDC exchange wins over every stored token: say which ones it hides (HF_TOKEN left in a CI
+  // job's secrets, say), and how to use them instead.
+  if (r.source.kind === "oidc") {
+    const hidden = await listTokenSources(config);
+    if (hidden.length > 0) {
+      out.warn(
+        `${source} takes precedence over ${hidden.map((h) => `the ${describeTokenSource(h.source)}`).join(" and ")}. Unset it to use that token: unset HF_OIDC_RESOURCE`,
+      );
+    }
+  } else if (r.source.kind !== "file") {
+    // A variable (or argument) that hides a saved login: say which, and how to use the saved one.
     const saved = (await listTokenSources(config)).find((s) => s.source.kind === "file");
     if (saved && saved.token !== r.token) {
       const name = r.source.kind === "env" ? r.source.name : "--token";
