@@ -27,6 +27,12 @@ export const HUGGING_FACE_HUB_TOKEN = "HUGGING_FACE_HUB_TOKEN";
 export const HUGGINGFACE_TOKEN = "HUGGINGFACE_TOKEN";
 export const HF_DEVICE_CODE_OAUTH_CLIENT_ID = "HF_DEVICE_CODE_OAUTH_CLIENT_ID";
 export const NO_COLOR = "NO_COLOR";
+// Trust (config/ca-bundle.ts): the CA variables Python's clients, curl and Node read.
+export const SSL_CERT_FILE = "SSL_CERT_FILE";
+export const SSL_CERT_DIR = "SSL_CERT_DIR";
+export const REQUESTS_CA_BUNDLE = "REQUESTS_CA_BUNDLE";
+export const CURL_CA_BUNDLE = "CURL_CA_BUNDLE";
+export const NODE_EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS";
 
 /** Every HF_* (and related) setting `hf env` reports, in display order. */
 export const ALL_SETTINGS = [
