@@ -17,7 +17,12 @@ describe("resolveCaBundle", () => {
   });
 
   it("precedence: SSL_CERT_FILE > SSL_CERT_DIR > REQUESTS_CA_BUNDLE > CURL_CA_BUNDLE; the losers are listed", () => {
-    const all = { SSL_CERT_FILE: "/f.pem", SSL_CERT_DIR: "/d", REQUESTS_CA_BUNDLE: "/r.pem", CURL_CA_BUNDLE: "/c.pem" };
+    const all = {
+      SSL_CERT_FILE: "/f.pem",
+      SSL_CERT_DIR: "/d",
+      REQUESTS_CA_BUNDLE: "/r.pem",
+      CURL_CA_BUNDLE: "/c.pem",
+    };
     const b = resolveCaBundle(all);
     expect([b.origin, b.kind, b.paths]).toEqual(["SSL_CERT_FILE", "file", ["/f.pem"]]);
     expect(b.shadowed.map((s) => s.name)).toEqual(["SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"]);
@@ -34,7 +39,9 @@ describe("resolveCaBundle", () => {
   it("an empty value counts as unset and never turns verification off (CURL_CA_BUNDLE='' in old requests)", () => {
     const b = resolveCaBundle({ SSL_CERT_FILE: "", CURL_CA_BUNDLE: "" }, "linux");
     expect(b.origin).toBe("system");
-    expect(resolveCaBundle({ SSL_CERT_FILE: "", REQUESTS_CA_BUNDLE: "/r.pem" }).origin).toBe("REQUESTS_CA_BUNDLE");
+    expect(resolveCaBundle({ SSL_CERT_FILE: "", REQUESTS_CA_BUNDLE: "/r.pem" }).origin).toBe(
+      "REQUESTS_CA_BUNDLE",
+    );
   });
 
   it("SSL_CERT_DIR is a ':'-separated list of folders, as OpenSSL's X509_LOOKUP_add_dir reads it", () => {
