@@ -23,6 +23,7 @@ export type HfErrorCode =
   | "HF_HTTP_ERROR"
   | "HF_NETWORK"
   | "HF_TIMEOUT"
+  | "HF_TLS"
   | "HF_INTEGRITY"
   | "HF_LOCK_TIMEOUT"
   | "HF_DISK_FULL"
@@ -33,8 +34,12 @@ export type HfErrorCode =
   | "HF_CACHE"
   | "HF_IO";
 
-/** Documented exit codes (README "Exit codes"). */
-export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Documented exit codes (README "Exit codes"). `tls` is curl's for the same failure
+ * (CURLE_PEER_FAILED_VERIFICATION, 60: the server's certificate could not be verified), so scripts
+ * that already know curl's code recognise it.
+ */
+export const EXIT = { ok: 0, error: 1, usage: 2, tls: 60, interrupted: 130 } as const;
 
 export interface HfErrorOptions {
   remedy?: string | undefined;
@@ -73,9 +78,18 @@ export class HfError extends Error {
     this.repoType = options.repoType;
   }
 
-  /** 2 for usage errors, 130 (128 + SIGINT) for an interruption, 1 for everything else. */
+  /** 2 for usage errors, 60 for TLS, 130 (128 + SIGINT) for an interruption, 1 for everything else. */
   get exitCode(): number {
-    return this.code === "HF_USAGE" ? EXIT.usage : this.code === "HF_ABORTED" ? EXIT.interrupted : EXIT.error;
+    switch (this.code) {
+      case "HF_USAGE":
+        return EXIT.usage;
+      case "HF_TLS":
+        return EXIT.tls;
+      case "HF_ABORTED":
+        return EXIT.interrupted;
+      default:
+        return EXIT.error;
+    }
   }
 }
 
@@ -188,6 +202,37 @@ export class HttpError extends HfError {
 export class NetworkError extends HfError {
   constructor(message: string, options: HfErrorOptions = {}) {
     super("HF_NETWORK", message, options);
+  }
+}
+
+/** What is wrong with a TLS connection, from Node's verification codes (see `http/tls-error.ts`). */
+export type TlsProblem =
+  | "unknown-ca"
+  | "expired"
+  | "not-yet-valid"
+  | "name-mismatch"
+  | "revoked"
+  | "bad-certificate"
+  | "not-tls"
+  | "handshake";
+
+/**
+ * A TLS connection could not be verified (an unknown CA, as behind a TLS-inspecting proxy; an
+ * expired certificate; a name mismatch) or set up: exit 60. `host` is the `host:port` it was for,
+ * `tlsCode` Node's code (SELF_SIGNED_CERT_IN_CHAIN, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID...).
+ */
+export class TlsError extends HfError {
+  readonly host: string;
+  readonly problem: TlsProblem;
+  readonly tlsCode: string;
+  constructor(
+    message: string,
+    options: HfErrorOptions & { host: string; problem: TlsProblem; tlsCode: string },
+  ) {
+    super("HF_TLS", message, options);
+    this.host = options.host;
+    this.problem = options.problem;
+    this.tlsCode = options.tlsCode;
   }
 }
 

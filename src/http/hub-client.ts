@@ -12,6 +12,8 @@ import { displayUrl } from "./display-url.js";
 import { raiseForStatus } from "./raise-for-status.js";
 import { type RawGetResponse, type ReceiveSink, rawGet } from "./raw-get.js";
 import { errorCode, nextDelay, type RetryPolicy, resolveRetryPolicy } from "./retry-policy.js";
+import { tlsErrorFrom } from "./tls-error.js";
+import { tlsOptions } from "./tls-options.js";
 import { request as undiciRequest } from "./undici-lean.js";
 import { buildUserAgent } from "./user-agent.js";
 
@@ -235,6 +237,15 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     if (signal?.aborted) return new AbortedError(undefined, { cause: e, url });
 
     const where = origin === endpointOrigin ? endpoint : origin;
+    // A certificate that cannot be verified is its own error (HF_TLS, exit 60), never retried.
+    const tlsError = tlsErrorFrom(e, {
+      host: new URL(rawUrl).host || origin,
+      url,
+      bundle: config.caBundle,
+      proxied,
+      endpoint,
+    });
+    if (tlsError) return tlsError;
     if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
       return new TimeoutError(`Timed out connecting to ${where} (${method} ${url})`, {
         url,
@@ -458,7 +469,11 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     // to connect as well).
     const dispatcher =
       options.dispatcher ??
-      sharedDispatcher(config.env, Math.min(config.etagTimeout, config.downloadTimeout) * 1000);
+      sharedDispatcher(
+        config.env,
+        Math.min(config.etagTimeout, config.downloadTimeout) * 1000,
+        config.caBundle,
+      );
 
     const callerHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) callerHeaders[k.toLowerCase()] = v;
@@ -604,7 +619,14 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     let res: RawGetResponse | undefined;
     try {
       res = await rawGet(
-        { url: parsed, headers, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs, signal: req.signal },
+        {
+          url: parsed,
+          headers,
+          headersTimeoutMs: timeoutMs,
+          bodyTimeoutMs: timeoutMs,
+          signal: req.signal,
+          tls: parsed.protocol === "https:" ? tlsOptions(config.caBundle) : undefined,
+        },
         sink,
       );
     } catch (e) {
