@@ -206,7 +206,12 @@ export async function headFileMetadata(
   return meta;
 }
 
-/** Errors after which the cache may still answer (Python's `_get_metadata_or_catch_error`). */
+/**
+ * Errors after which the cache may still answer (Python's `_get_metadata_or_catch_error`). A TLS
+ * failure is not one: huggingface_hub < 1.0 re-raised `requests.exceptions.SSLError` there ("Actually
+ * raise for those subclasses of ConnectionError"), since an untrusted certificate is a setting to fix
+ * (SSL_CERT_FILE), not a network that is down; so is an SSL_CERT_FILE that cannot be read (HF_CONFIG).
+ */
 function isFallbackError(e: unknown): boolean {
   if (!(e instanceof HfError)) return false;
   if (e instanceof RepoNotFoundError || e instanceof GatedRepoError) return false;
@@ -217,6 +222,8 @@ function isFallbackError(e: unknown): boolean {
     "HF_NOT_LOGGED_IN",
     "HF_ABORTED",
     "HF_UNSAFE_PATH",
+    "HF_TLS",
+    "HF_CONFIG",
   ].includes(e.code);
 }
 

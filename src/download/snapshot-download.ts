@@ -23,11 +23,21 @@ import { listRepoFiles, readTreeCache, type TreeFile, treeEtag, treeSize, writeT
 import type { DryRunFile, SnapshotDownloadOptions, SnapshotResult } from "./types.js";
 import { validateRelativeFilename, validateRepoId } from "./validators.js";
 
-/** Errors after which a cached snapshot may still answer (Python: everything but these). */
+/**
+ * Errors after which a cached snapshot may still answer (Python: everything but these). TLS failures
+ * and an unreadable CA bundle surface as they are, as in download-file.ts.
+ */
 function isFallbackError(e: unknown): boolean {
   if (!(e instanceof HfError)) return false;
   if (e instanceof RepoNotFoundError || e instanceof GatedRepoError) return false;
-  return !["HF_REVISION_NOT_FOUND", "HF_AUTH_INVALID", "HF_NOT_LOGGED_IN", "HF_ABORTED"].includes(e.code);
+  return ![
+    "HF_REVISION_NOT_FOUND",
+    "HF_AUTH_INVALID",
+    "HF_NOT_LOGGED_IN",
+    "HF_ABORTED",
+    "HF_TLS",
+    "HF_CONFIG",
+  ].includes(e.code);
 }
 
 /** Runs `fn` over `items` with at most `workers` in flight; the first failure stops the rest. */
