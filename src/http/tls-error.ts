@@ -1,6 +1,6 @@
 import type { CaBundle } from "../config/index.js";
 import { TlsError, type TlsProblem } from "../errors.js";
-import { loadCaCertificates } from "./ca-certificates.js";
+import { describeTrust } from "./ca-certificates.js";
 
 /**
  * Node's TLS failure codes (OpenSSL's X509_V_ERR_* names, plus Node's own ERR_TLS_* and ERR_SSL_*)
@@ -32,16 +32,28 @@ const PROBLEMS: Readonly<Record<string, TlsProblem>> = {
   ERR_SSL_PACKET_LENGTH_TOO_LONG: "not-tls",
 };
 
-const WHAT: Readonly<Record<TlsProblem, string>> = {
+/** What is wrong with a certificate, in a few words: "it has expired". */
+export const TLS_PROBLEM_TEXT: Readonly<Record<TlsProblem, string>> = {
   "unknown-ca": "it is signed by an unknown CA",
   expired: "it has expired",
   "not-yet-valid": "it is not valid yet",
   "name-mismatch": "it is for another name",
   revoked: "it has been revoked",
   "bad-certificate": "it is invalid",
-  "not-tls": "",
-  handshake: "",
+  "not-tls": "it does not speak TLS",
+  handshake: "the handshake failed",
 };
+
+/**
+ * The problem a Node TLS code names (`SELF_SIGNED_CERT_IN_CHAIN` -> "unknown-ca"), or `undefined` when
+ * the code is no TLS code.
+ *
+ * @example tlsProblemOf("CERT_HAS_EXPIRED") // "expired"
+ */
+export function tlsProblemOf(code: string): TlsProblem | undefined {
+  if (code in PROBLEMS) return PROBLEMS[code];
+  return code.startsWith("ERR_SSL_") || code === "EPROTO" ? "handshake" : undefined;
+}
 
 /** The remedy for a CA hubkit does not know: what Python users of a TLS-inspecting proxy set. */
 export const TRUST_REMEDY =
@@ -52,32 +64,10 @@ function findTlsCause(e: unknown): { error: Error & { reason?: string }; code: s
   let cur: unknown = e;
   for (let depth = 0; depth < 5 && cur && typeof cur === "object"; depth++) {
     const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string" && (code in PROBLEMS || code.startsWith("ERR_SSL_") || code === "EPROTO"))
-      return { error: cur as Error, code };
+    if (typeof code === "string" && tlsProblemOf(code)) return { error: cur as Error, code };
     cur = (cur as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-/**
- * "Node's roots + SSL_CERT_FILE=/etc/corp/ca.pem": which CAs were trusted, for the unknown-CA message.
- *
- * @example describeTrust(readConfig({}).caBundle) // "Node's roots + the OS bundle /etc/ssl/certs/ca-certificates.crt"
- */
-export function describeTrust(bundle: CaBundle): string {
-  const parts = ["Node's roots"];
-  let sources: ReturnType<typeof loadCaCertificates>["sources"] = [];
-  try {
-    sources = loadCaCertificates(bundle).sources;
-  } catch {
-    // An unreadable bundle fails before any handshake; nothing to describe here.
-  }
-  const osFile = sources.find((s) => s.from === "system");
-  if (bundle.origin === "system")
-    parts.push(osFile ? `the OS bundle ${osFile.path}` : "no OS bundle (none of its usual paths exists)");
-  else parts.push(`${bundle.origin}=${bundle.paths.join(":")}`);
-  if (bundle.nodeExtraCaCerts) parts.push(`NODE_EXTRA_CA_CERTS=${bundle.nodeExtraCaCerts}`);
-  return parts.join(" + ");
 }
 
 export interface TlsErrorContext {
@@ -105,7 +95,7 @@ export function tlsErrorFrom(e: unknown, ctx: TlsErrorContext): TlsError | undef
   const found = findTlsCause(e);
   if (!found) return undefined;
   const { error, code } = found;
-  const problem: TlsProblem = PROBLEMS[code] ?? "handshake";
+  const problem = tlsProblemOf(code) as TlsProblem;
   // Node's checkServerIdentity puts the mismatch itself in `reason` ("IP: 127.0.0.1 is not in the cert's list: 127.0.0.9").
   const detail = (problem === "name-mismatch" && error.reason) || error.message.split("\n")[0];
   const proxyNote = ctx.proxied
@@ -115,25 +105,25 @@ export function tlsErrorFrom(e: unknown, ctx: TlsErrorContext): TlsError | undef
   let remedy: string;
   switch (problem) {
     case "unknown-ca":
-      message = `Cannot verify the TLS certificate of ${ctx.host}: ${WHAT[problem]} (${detail}, ${code}); trusted: ${describeTrust(ctx.bundle)}.`;
+      message = `Cannot verify the TLS certificate of ${ctx.host}: ${TLS_PROBLEM_TEXT[problem]} (${detail}, ${code}); trusted: ${describeTrust(ctx.bundle)}.`;
       remedy = `${TRUST_REMEDY}; 'hf doctor' names the certificate's issuer${proxyNote}`;
       break;
     case "expired":
     case "not-yet-valid":
-      message = `Cannot verify the TLS certificate of ${ctx.host}: ${WHAT[problem]} (${detail}, ${code}).`;
+      message = `Cannot verify the TLS certificate of ${ctx.host}: ${TLS_PROBLEM_TEXT[problem]} (${detail}, ${code}).`;
       remedy = `check this computer's date and time (now ${new Date().toISOString()}); otherwise the server, or a proxy that inspects TLS, presents an out-of-date certificate and its administrators must renew it`;
       break;
     case "name-mismatch":
-      message = `Cannot verify the TLS certificate of ${ctx.host}: ${WHAT[problem]} (${detail}, ${code}).`;
+      message = `Cannot verify the TLS certificate of ${ctx.host}: ${TLS_PROBLEM_TEXT[problem]} (${detail}, ${code}).`;
       remedy = `check the host name in the URL${ctx.endpoint ? ` (HF_ENDPOINT is ${ctx.endpoint})` : ""}; a proxy that inspects TLS may present a certificate for another name`;
       break;
     case "revoked":
     case "bad-certificate":
-      message = `Cannot verify the TLS certificate of ${ctx.host}: ${WHAT[problem]} (${detail}, ${code}).`;
+      message = `Cannot verify the TLS certificate of ${ctx.host}: ${TLS_PROBLEM_TEXT[problem]} (${detail}, ${code}).`;
       remedy = `tell the server's administrators${proxyNote}`;
       break;
     case "not-tls":
-      message = `TLS handshake with ${ctx.host} failed: it does not speak TLS (${detail}, ${code}).`;
+      message = `TLS handshake with ${ctx.host} failed: ${TLS_PROBLEM_TEXT[problem]} (${detail}, ${code}).`;
       remedy = "if the server has no TLS, use an http:// URL (HF_ENDPOINT)";
       break;
     default:
