@@ -4,7 +4,8 @@ import { describeTokenSource, listTokenSources } from "../auth/resolve-token.js"
 import { maskToken } from "../common/mask-token.js";
 import * as V from "../config/env-vars.js";
 import { ALL_SETTINGS, type CaBundleOrigin, defaultConfig, type HubConfig } from "../config/index.js";
-import { type CaSource, describeTrust, loadCaCertificates } from "../http/ca-certificates.js";
+import { type CaSource, loadCaCertificates } from "../http/ca-certificates.js";
+import { describeTrust } from "../http/describe-trust.js";
 import { VERSION } from "../version.js";
 import { maskProxyUrl, readProxyVars } from "./proxy-vars.js";
 

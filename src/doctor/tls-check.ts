@@ -1,5 +1,6 @@
 import { HfError } from "../errors.js";
-import { describeTrust, loadCaCertificates } from "../http/ca-certificates.js";
+import { loadCaCertificates } from "../http/ca-certificates.js";
+import { describeTrust } from "../http/describe-trust.js";
 import { TLS_PROBLEM_TEXT, TRUST_REMEDY, tlsProblemOf } from "../http/tls-error.js";
 import { probeTls } from "../http/tls-probe.js";
 import { maskProxyUrl, proxyForUrl, readProxyVars } from "./proxy-vars.js";

@@ -1,6 +1,6 @@
 import type { CaBundle } from "../config/index.js";
 import { TlsError, type TlsProblem } from "../errors.js";
-import { describeTrust } from "./ca-certificates.js";
+import { describeTrust } from "./describe-trust.js";
 
 /**
  * Node's TLS failure codes (OpenSSL's X509_V_ERR_* names, plus Node's own ERR_TLS_* and ERR_SSL_*)
