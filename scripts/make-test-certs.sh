@@ -5,7 +5,7 @@
 # openssl binary (Debian's OpenSSL 3.0 when written). The output is committed under
 # test/fixtures/tls/; re-run only to change it:
 #
-#   sh scripts/make-test-certs.sh            # writes test/fixtures/tls/
+#   sh scripts/make-test-certs.sh            # writes test/fixtures/tls/ (or the folder given)
 #
 # What it writes (each leaf file is the leaf followed by its CA; EC P-256 keys, SHA-256 signatures; every leaf has subject/authority key ids, as
 # Python 3.13's VERIFY_X509_STRICT wants):
@@ -21,31 +21,28 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-OUT=test/fixtures/tls
+OUT=${1:-test/fixtures/tls}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
 
 key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 
+# request name cn extensions: a key and a CSR for "O = hubkit tests, CN = cn", with the extensions
+# (an OpenSSL config section, named on its first line) kept in $WORK/name.cnf for signing.
+request() {
+  key "$OUT/$1.key"
+  printf '[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nO = hubkit tests\nCN = %s\n%s\n' "$2" "$3" >"$WORK/$1.cnf"
+  openssl req -new -key "$OUT/$1.key" -config "$WORK/$1.cnf" -out "$WORK/$1.csr"
+}
+
 # A self-signed CA, valid 2025-2125.
 make_ca() { # name cn
-  key "$OUT/$1.key"
-  cat >"$WORK/$1.cnf" <<EOF
-[req]
-distinguished_name = dn
-prompt = no
-x509_extensions = v3_ca
-[dn]
-O = hubkit tests
-CN = $2
-[v3_ca]
+  request "$1" "$2" "[v3_ca]
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-EOF
+subjectKeyIdentifier = hash"
   # `openssl ca -selfsign` takes explicit start and end dates (req -x509 only takes -days from now).
-  openssl req -new -key "$OUT/$1.key" -config "$WORK/$1.cnf" -out "$WORK/$1.csr"
   sign "$1" "$1" "$WORK/$1.csr" 20250101000000Z 21250101000000Z v3_ca "$WORK/$1.cnf" -selfsign
 }
 
@@ -80,23 +77,13 @@ EOF
 
 # A server certificate signed by a CA.
 make_leaf() { # ca name cn start end san
-  key "$OUT/$2.key"
-  cat >"$WORK/$2.cnf" <<EOF
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-O = hubkit tests
-CN = $3
-[v3_leaf]
+  request "$2" "$3" "[v3_leaf]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
-subjectAltName = $6
-EOF
-  openssl req -new -key "$OUT/$2.key" -config "$WORK/$2.cnf" -out "$WORK/$2.csr"
+subjectAltName = $6"
   sign "$1" "$2" "$WORK/$2.csr" "$4" "$5" v3_leaf "$WORK/$2.cnf"
   # A full chain (leaf, then its CA), as servers and inspecting proxies send it: an untrusting
   # client then reports "self-signed certificate in certificate chain".
