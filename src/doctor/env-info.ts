@@ -181,7 +181,7 @@ export function formatEnvInfo(info: EnvInfo): string[] {
     `- CA bundle: ${info.caBundle.trusted} (${info.caBundle.origin === "system" ? "no SSL_CERT_FILE, SSL_CERT_DIR, REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE set" : `from ${info.caBundle.origin}`})`,
     ...info.caBundle.sources.map(
       (s) =>
-        `- CA file ${s.path}: ${s.error ? `not read (${s.error})` : `${s.certificates} certificates, ${s.added} not in Node's roots`}`,
+        `- CA file ${s.path}: ${s.error ? `not read (${s.error})` : `${s.certificates} certificate${s.certificates === 1 ? "" : "s"}, ${s.added} not in Node's roots`}`,
     ),
     ...(info.caBundle.error ? [`- CA bundle error: ${info.caBundle.error}`] : []),
     ...(info.caBundle.shadowed.length > 0

@@ -223,7 +223,7 @@ describe("hf env and hf doctor say which CA bundle is in effect", () => {
     expect(r.stdout).toContain(
       `- CA bundle: Node's roots + SSL_CERT_DIR=${tlsPath("capath")} (from SSL_CERT_DIR)\n`,
     );
-    expect(r.stdout).toContain(`- CA file ${tlsPath("capath")}: 1 certificates, 1 not in Node's roots\n`);
+    expect(r.stdout).toContain(`- CA file ${tlsPath("capath")}: 1 certificate, 1 not in Node's roots\n`);
     expect(r.stdout).toContain("- CA variables ignored: CURL_CA_BUNDLE (SSL_CERT_DIR wins)\n");
     const j = await hf(["env", "--format", "json"], { SSL_CERT_FILE: CA });
     expect(JSON.parse(j.stdout).caBundle).toMatchObject({

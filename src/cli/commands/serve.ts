@@ -92,7 +92,7 @@ export async function run(
     throw new HfUsageError("hf serve needs --demo or --data DIR.", { remedy: "hf serve --demo" });
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined))
     throw new HfUsageError("--tls-cert and --tls-key go together.", {
-      remedy: "hf serve --demo --tls-cert test/fixtures/tls/leaf.pem --tls-key test/fixtures/tls/leaf.key",
+      remedy: "hf serve --demo --tls-cert cert.pem --tls-key key.pem",
     });
   const tls = opts.tlsCert !== undefined ? readTlsFiles(opts.tlsCert, opts.tlsKey as string) : undefined;
   const faults: FaultSpec[] = [];
@@ -226,8 +226,8 @@ export function createCommand(ctx: CliContext): Command {
         "  hf serve --data ./my-hub                serve ./my-hub/hub.json",
         "  hf serve --demo --fault 500:/acme/tiny-model/resolve/main/config.json",
         "  hf serve --demo --tls-cert test/fixtures/tls/leaf.pem --tls-key test/fixtures/tls/leaf.key",
-        "     https on both listeners (the test certificate names 127.0.0.1 and 127.0.0.2;",
-        "     clients need SSL_CERT_FILE=test/fixtures/tls/ca.pem)",
+        "     https on both listeners (in a hubkit checkout: the TEST-ONLY certificate names 127.0.0.1",
+        "     and 127.0.0.2; clients need SSL_CERT_FILE=test/fixtures/tls/ca.pem)",
         "",
         "Then: export HF_ENDPOINT=http://127.0.0.1:8080 (the Python client and hubkit both honour it).",
       ].join("\n"),
