@@ -27,6 +27,7 @@ export type HfErrorCode =
   | "HF_HTTP_ERROR"
   | "HF_NETWORK"
   | "HF_TIMEOUT"
+  | "HF_TLS"
   | "HF_INTEGRITY"
   | "HF_LOCK_TIMEOUT"
   | "HF_DISK_FULL"
@@ -110,7 +111,7 @@ export class HfError extends Error {
    * keeps in step with this). Kept so callers of hubkit 0.1 keep working.
    */
   get exitCode(): number {
-    return this.code === "HF_USAGE" ? 2 : this.code === "HF_ABORTED" ? 130 : 1;
+    return this.code === "HF_USAGE" ? 2 : this.code === "HF_TLS" ? 60 : this.code === "HF_ABORTED" ? 130 : 1;
   }
 }
 
@@ -235,6 +236,37 @@ export class HttpError extends HfError {
 export class NetworkError extends HfError {
   constructor(message: string, options: HfErrorOptions = {}) {
     super("HF_NETWORK", message, options);
+  }
+}
+
+/** What is wrong with a TLS connection, from Node's verification codes (see `http/tls-error.ts`). */
+export type TlsProblem =
+  | "unknown-ca"
+  | "expired"
+  | "not-yet-valid"
+  | "name-mismatch"
+  | "revoked"
+  | "bad-certificate"
+  | "not-tls"
+  | "handshake";
+
+/**
+ * A TLS connection could not be verified (an unknown CA, as behind a TLS-inspecting proxy; an
+ * expired certificate; a name mismatch) or set up: exit 60. `host` is the `host:port` it was for,
+ * `tlsCode` Node's code (SELF_SIGNED_CERT_IN_CHAIN, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID...).
+ */
+export class TlsError extends HfError {
+  readonly host: string;
+  readonly problem: TlsProblem;
+  readonly tlsCode: string;
+  constructor(
+    message: string,
+    options: HfErrorOptions & { host: string; problem: TlsProblem; tlsCode: string },
+  ) {
+    super("HF_TLS", message, options);
+    this.host = options.host;
+    this.problem = options.problem;
+    this.tlsCode = options.tlsCode;
   }
 }
 

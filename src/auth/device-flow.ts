@@ -1,6 +1,6 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { HubConfig } from "../config/index.js";
-import { AbortedError } from "../errors.js";
+import { AbortedError, HfConfigError, TlsError } from "../errors.js";
 import { OAuthError } from "./oauth-error.js";
 import type { OAuthPost } from "./oauth-http.js";
 import type { TokenResponse } from "./oauth-refresh.js";
@@ -82,6 +82,9 @@ export async function runDeviceFlow(options: DeviceFlowOptions): Promise<DeviceF
   try {
     first = await post("/oauth/device", { client_id: config.deviceCodeClientId });
   } catch (e) {
+    // An untrusted certificate (or an unreadable SSL_CERT_FILE) is no login failure: it keeps its
+    // own code (HF_TLS, exit 60) and remedy.
+    if (e instanceof TlsError || e instanceof HfConfigError) throw e;
     return fail(
       new OAuthError(`Failed to request device code from ${deviceUrl}: ${(e as Error).message}`, undefined, {
         cause: e,

@@ -123,7 +123,7 @@ function topLevelHelp(bin: string, commands: CommandEntry[]): string {
     `  ${bin} cache ls                         what the cache holds`,
     `  ${bin} serve --demo                     a local Hub with demo users and repos`,
     "",
-    "Exit codes: 0 ok, 1 error, 2 usage error.",
+    "Exit codes: 0 ok, 1 error, 2 usage error, 60 TLS certificate not trusted (as curl), 130 interrupted.",
   );
   return `${lines.join("\n")}\n`;
 }

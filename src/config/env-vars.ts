@@ -44,6 +44,13 @@ export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
   ACTIONS_ID_TOKEN_REQUEST_TOKEN,
 ]);
 
+// Trust (config/ca-bundle.ts): the CA variables Python's clients, curl and Node read.
+export const SSL_CERT_FILE = "SSL_CERT_FILE";
+export const SSL_CERT_DIR = "SSL_CERT_DIR";
+export const REQUESTS_CA_BUNDLE = "REQUESTS_CA_BUNDLE";
+export const CURL_CA_BUNDLE = "CURL_CA_BUNDLE";
+export const NODE_EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS";
+
 /** Every HF_* (and related) setting `hf env` reports, in display order. */
 export const ALL_SETTINGS = [
   HF_HOME,

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { type Env, isTrue } from "../common/env.js";
 import type { HttpHooks } from "../common/http-hooks.js";
 import { HfUsageError } from "../errors.js";
+import { type CaBundle, resolveCaBundle } from "./ca-bundle.js";
 import * as V from "./env-vars.js";
 
 export type { Env };
@@ -41,6 +42,11 @@ export interface HubConfig {
   userAgentOrigin: string | undefined;
   debug: boolean;
   deviceCodeClientId: string;
+  /**
+   * The CAs trusted on top of Node's bundled roots (SSL_CERT_FILE > SSL_CERT_DIR > REQUESTS_CA_BUNDLE >
+   * CURL_CA_BUNDLE > the OS bundle, plus NODE_EXTRA_CA_CERTS): paths and origin only; `http/` reads them.
+   */
+  caBundle: CaBundle;
   /** Which variable chose each path (for `hf env` and `hf doctor`). */
   origins: {
     hfHome: Origin;
@@ -177,6 +183,7 @@ export function readConfig(env: Env = {}): HubConfig {
     userAgentOrigin: env[V.HF_HUB_USER_AGENT_ORIGIN] || undefined,
     debug: isTrue(env[V.HF_DEBUG]),
     deviceCodeClientId: env[V.HF_DEVICE_CODE_OAUTH_CLIENT_ID] || DEFAULT_DEVICE_CODE_CLIENT_ID,
+    caBundle: resolveCaBundle(env),
     origins: {
       hfHome: hfHomeOrigin,
       hubCache: hubCacheOrigin,

@@ -3,7 +3,9 @@ import { listCredentialHelpers } from "../auth/git-credential.js";
 import { describeTokenSource, listTokenSources, oidcSource } from "../auth/resolve-token.js";
 import { maskToken } from "../common/mask-token.js";
 import * as V from "../config/env-vars.js";
-import { ALL_SETTINGS, defaultConfig, type HubConfig } from "../config/index.js";
+import { ALL_SETTINGS, type CaBundleOrigin, defaultConfig, type HubConfig } from "../config/index.js";
+import { type CaSource, loadCaCertificates } from "../http/ca-certificates.js";
+import { describeTrust } from "../http/describe-trust.js";
 import { VERSION } from "../version.js";
 import { maskProxyUrl, readProxyVars } from "./proxy-vars.js";
 
@@ -24,6 +26,19 @@ export interface EnvInfo {
   };
   gitCredentialHelpers: string[];
   proxy: { httpsProxy: string | null; httpProxy: string | null; noProxy: string | null };
+  /** The CAs trusted on top of Node's roots, where they came from, and what was read. */
+  caBundle: {
+    /** "Node's roots + SSL_CERT_FILE=/etc/corp/ca.pem" */
+    trusted: string;
+    origin: CaBundleOrigin;
+    paths: string[];
+    nodeExtraCaCerts: string | null;
+    sources: CaSource[];
+    /** CA variables that are set but lose to `origin`. */
+    shadowed: string[];
+    /** Why the bundle cannot be used (an unreadable SSL_CERT_FILE), when it cannot. */
+    error: string | null;
+  };
 }
 
 const SECRET_SET = "(set, hidden)";
@@ -90,6 +105,14 @@ export async function collectEnvInfo(
   const [first, ...rest] = sources;
   const oidc = oidcSource(env);
   const proxy = readProxyVars(env);
+  const bundle = config.caBundle;
+  let caSources: CaSource[] = [];
+  let caError: string | null = null;
+  try {
+    caSources = loadCaCertificates(bundle).sources;
+  } catch (e) {
+    caError = (e as Error).message;
+  }
   return {
     hubkitVersion: VERSION,
     nodeVersion: process.versions.node,
@@ -132,6 +155,15 @@ export async function collectEnvInfo(
       httpProxy: proxy?.httpProxy ? maskProxyUrl(proxy.httpProxy) : null,
       noProxy: proxy?.noProxy ?? null,
     },
+    caBundle: {
+      trusted: describeTrust(bundle),
+      origin: bundle.origin,
+      paths: bundle.paths,
+      nodeExtraCaCerts: bundle.nodeExtraCaCerts ?? null,
+      sources: caSources,
+      shadowed: bundle.shadowed.map((v) => v.name),
+      error: caError,
+    },
   };
 }
 
@@ -162,6 +194,15 @@ export function formatEnvInfo(info: EnvInfo): string[] {
     `- HTTPS_PROXY: ${info.proxy.httpsProxy ?? "(unset)"}`,
     `- HTTP_PROXY: ${info.proxy.httpProxy ?? "(unset)"}`,
     `- NO_PROXY: ${info.proxy.noProxy ?? "(unset)"}`,
+    `- CA bundle: ${info.caBundle.trusted} (${info.caBundle.origin === "system" ? "no SSL_CERT_FILE, SSL_CERT_DIR, REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE set" : `from ${info.caBundle.origin}`})`,
+    ...info.caBundle.sources.map(
+      (s) =>
+        `- CA file ${s.path}: ${s.error ? `not read (${s.error})` : `${s.certificates} certificate${s.certificates === 1 ? "" : "s"}, ${s.added} not in Node's roots`}`,
+    ),
+    ...(info.caBundle.error ? [`- CA bundle error: ${info.caBundle.error}`] : []),
+    ...(info.caBundle.shadowed.length > 0
+      ? [`- CA variables ignored: ${info.caBundle.shadowed.join(", ")} (${info.caBundle.origin} wins)`]
+      : []),
   ];
   for (const s of info.settings) {
     lines.push(

@@ -1,6 +1,6 @@
 import { HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE } from "../config/index.js";
 import { doctorClient } from "./active-token.js";
-import { maskProxyUrl, readProxyVars } from "./proxy-vars.js";
+import { maskProxyUrl, proxyForUrl, readProxyVars } from "./proxy-vars.js";
 
 export { maskProxyUrl } from "./proxy-vars.js";
 
@@ -39,17 +39,13 @@ export async function checkProxy(ctx: DoctorContext): Promise<CheckResult> {
   if (p.httpProxy) parts.push(`http_proxy=${maskProxyUrl(p.httpProxy)}`);
   if (p.noProxy) parts.push(`no_proxy=${p.noProxy}`);
   const url = new URL(ctx.config.endpoint);
-  const viaProxy = url.protocol === "https:" ? p.httpsProxy : p.httpProxy;
-  const bypass = (p.noProxy ?? "")
-    .split(",")
-    .map((s) => s.trim().replace(/^\*?\./, ""))
-    .some((h) => h === "*" || (h !== "" && (url.hostname === h || url.hostname.endsWith(`.${h}`))));
-  const route = viaProxy && !bypass ? `via ${maskProxyUrl(viaProxy)}` : "direct (not proxied)";
+  const via = proxyForUrl(p, ctx.config.endpoint);
+  const route = via ? `via ${maskProxyUrl(via)}` : "direct (not proxied)";
   return ok("network.proxy", `${parts.join(", ")}; ${url.host} is reached ${route}`, {
     httpsProxy: p.httpsProxy ? maskProxyUrl(p.httpsProxy) : null,
     httpProxy: p.httpProxy ? maskProxyUrl(p.httpProxy) : null,
     noProxy: p.noProxy ?? null,
-    proxied: Boolean(viaProxy && !bypass),
+    proxied: via !== undefined,
   });
 }
 

@@ -26,6 +26,23 @@ export function readProxyVars(env: Env): ProxyVars {
   };
 }
 
+/**
+ * The proxy a request to `url` goes through, or `undefined` for a direct connection: HTTPS_PROXY
+ * for https (else HTTP_PROXY, undici's EnvHttpProxyAgent rule), HTTP_PROXY for http, unless NO_PROXY
+ * lists the host (or a parent domain, `*` for all).
+ *
+ * @example proxyForUrl(readProxyVars({ HTTPS_PROXY: "http://p:3128" }), "https://huggingface.co") // "http://p:3128"
+ */
+export function proxyForUrl(vars: ProxyVars, url: string): string | undefined {
+  const u = new URL(url);
+  const via = u.protocol === "https:" ? (vars.httpsProxy ?? vars.httpProxy) : vars.httpProxy;
+  const bypass = (vars.noProxy ?? "")
+    .split(",")
+    .map((s) => s.trim().replace(/^\*?\./, ""))
+    .some((h) => h === "*" || (h !== "" && (u.hostname === h || u.hostname.endsWith(`.${h}`))));
+  return via && !bypass ? via : undefined;
+}
+
 /** `http://user:secret@proxy:3128` -> `http://user:****@proxy:3128`: proxy URLs may carry passwords. */
 export function maskProxyUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:****@");

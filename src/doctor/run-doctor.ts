@@ -4,6 +4,7 @@ import { checkGitCredential } from "./git-credential.js";
 import { checkEndpoint, checkOffline, checkProxy } from "./network-check.js";
 import { checkHfOnPath } from "./path-check.js";
 import { checkRepoAccess } from "./repo-check.js";
+import { checkCaBundle, checkTls } from "./tls-check.js";
 import { checkTokenExpiry, checkTokenSource, checkTokenValid } from "./token-check.js";
 import { checkStoredTokens, checkTokenFileMode } from "./token-files.js";
 import { checkTokenLeaks } from "./token-leaks.js";
@@ -32,6 +33,8 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   { group: "network", run: checkOffline },
   { group: "network", run: checkEndpoint },
   { group: "network", run: checkProxy },
+  { group: "network", run: checkCaBundle },
+  { group: "network", run: checkTls },
   { group: "security", run: checkDotEnv },
   { group: "security", run: checkTokenLeaks },
   { group: "repo", run: checkRepoAccess },

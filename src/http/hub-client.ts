@@ -198,7 +198,11 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     // to connect as well).
     const dispatcher =
       options.dispatcher ??
-      sharedDispatcher(config.env, Math.min(config.etagTimeout, config.downloadTimeout) * 1000);
+      sharedDispatcher(
+        config.env,
+        Math.min(config.etagTimeout, config.downloadTimeout) * 1000,
+        config.caBundle,
+      );
 
     const callerHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) callerHeaders[k.toLowerCase()] = v;
@@ -216,7 +220,16 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     const traceId = callerHeaders["x-amzn-trace-id"] ?? callerHeaders["x-request-id"] ?? randomUUID();
 
     const rules = { redirect, endpoint, token, auth: req.auth };
-    const send = { policy, timeoutMs, bodyTimeoutMs, signal: req.signal, dispatcher, endpoint, proxied };
+    const send = {
+      policy,
+      timeoutMs,
+      bodyTimeoutMs,
+      signal: req.signal,
+      dispatcher,
+      endpoint,
+      proxied,
+      bundle: config.caBundle,
+    };
     const hop: HopState = { url: firstUrl, firstUrl, method: firstMethod, hops: 0, leftOrigin: false };
     // The token's header for this hop: the endpoint's origin only (authorizationFor), and never again
     // once a redirect left the first origin (nextHop).

@@ -1,5 +1,6 @@
 import net from "node:net";
 import tls from "node:tls";
+import type { TlsOptions } from "./tls-options.js";
 
 /**
  * Where a response body is received: memory the caller owns and reuses (a ring), so the socket reads
@@ -23,6 +24,8 @@ export interface RawGetRequest {
   /** Longest silence between body reads, ms (not counted while the sink is full). */
   bodyTimeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** For https: the CA bundle's options (`tlsOptions(config.caBundle)`), as every connection gets. */
+  tls?: TlsOptions | undefined;
 }
 
 export interface RawGetResponse {
@@ -215,6 +218,7 @@ export function rawGet(req: RawGetRequest, sink: ReceiveSink): Promise<RawGetRes
     const onread = { buffer: () => bodyRegion(), callback: (n: number) => onRead(n) };
     const socket: net.Socket = https
       ? tls.connect({
+          ...req.tls,
           host,
           port,
           servername: net.isIP(host) ? undefined : host,

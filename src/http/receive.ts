@@ -7,6 +7,7 @@ import { buildUrl } from "./build-url.js";
 import { displayUrl } from "./display-url.js";
 import type { ReceiveRequest } from "./hub-client.js";
 import { type RawGetResponse, type ReceiveSink, rawGet } from "./raw-get.js";
+import { tlsOptions } from "./tls-options.js";
 import { toHfError } from "./to-hf-error.js";
 
 /** What `receive` needs of the client that owns it. */
@@ -50,7 +51,15 @@ export async function receive(
   }
   headers["x-amzn-trace-id"] ??= headers["x-request-id"] ?? randomUUID();
   const timeoutMs = config.downloadTimeout * 1000;
-  const errorOptions = { url, method: "GET", timeoutMs, signal: req.signal, endpoint, proxied: ctx.proxied };
+  const errorOptions = {
+    url,
+    method: "GET",
+    timeoutMs,
+    signal: req.signal,
+    endpoint,
+    proxied: ctx.proxied,
+    bundle: config.caBundle,
+  };
   const info: RequestInfo = {
     method: "GET",
     url: displayUrl(url),
@@ -61,7 +70,14 @@ export async function receive(
   let res: RawGetResponse | undefined;
   try {
     res = await rawGet(
-      { url: parsed, headers, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs, signal: req.signal },
+      {
+        url: parsed,
+        headers,
+        headersTimeoutMs: timeoutMs,
+        bodyTimeoutMs: timeoutMs,
+        signal: req.signal,
+        tls: parsed.protocol === "https:" ? tlsOptions(config.caBundle) : undefined,
+      },
       sink,
     );
   } catch (e) {

@@ -1,6 +1,7 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import type { RequestInfo, ResponseInfo } from "../common/http-hooks.js";
+import type { CaBundle } from "../config/index.js";
 import { AbortedError, HfError } from "../errors.js";
 import { displayUrl } from "./display-url.js";
 import type { RetryInfo } from "./hub-client.js";
@@ -24,6 +25,8 @@ export interface SendOptions {
   /** `config.endpoint` and whether a proxy is set, for the wording of transport errors. */
   endpoint: string;
   proxied: boolean;
+  /** The CA bundle in effect, named in a TLS failure. */
+  bundle: CaBundle;
   onRequest?: ((info: RequestInfo) => void) | undefined;
   onResponse?: ((info: ResponseInfo) => void) | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;

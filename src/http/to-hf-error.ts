@@ -1,7 +1,9 @@
+import type { CaBundle } from "../config/index.js";
 import { AbortedError, HfError, NetworkError, TimeoutError } from "../errors.js";
 import { originOf } from "./build-url.js";
 import { displayUrl } from "./display-url.js";
 import { errorCode } from "./retry-policy.js";
+import { tlsErrorFrom } from "./tls-error.js";
 
 export interface ToHfErrorOptions {
   /** The URL that failed (shown through `displayUrl`). */
@@ -17,6 +19,8 @@ export interface ToHfErrorOptions {
   endpoint: string;
   /** Whether a proxy is configured, to mention it in the remedy. */
   proxied: boolean;
+  /** The CA bundle in effect (`config.caBundle`), named in a TLS failure. */
+  bundle: CaBundle;
 }
 
 /**
@@ -39,6 +43,15 @@ export function toHfError(e: unknown, o: ToHfErrorOptions): HfError {
 
   const atEndpoint = origin === originOf(endpoint);
   const where = atEndpoint ? endpoint : origin;
+  // A certificate that cannot be verified is its own error (HF_TLS, exit 60), never retried.
+  const tlsError = tlsErrorFrom(e, {
+    host: new URL(o.url).host || origin,
+    url,
+    bundle: o.bundle,
+    proxied: o.proxied,
+    endpoint,
+  });
+  if (tlsError) return tlsError;
   if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
     return new TimeoutError(`Timed out connecting to ${where} (${method} ${url})`, {
       url,

@@ -3,7 +3,12 @@
 // with `node --liftoff-only`: 63 MiB through the index, 55 MiB through these modules). The Hub
 // client needs only the connection pools and `request`, so it loads those modules directly. They
 // are the same classes the index exports (undici 7, no "exports" map restricts deep imports).
-import type { Dispatcher, Agent as UndiciAgent, EnvHttpProxyAgent as UndiciEnvHttpProxyAgent } from "undici";
+import type {
+  Dispatcher,
+  Agent as UndiciAgent,
+  buildConnector as UndiciBuildConnector,
+  EnvHttpProxyAgent as UndiciEnvHttpProxyAgent,
+} from "undici";
 // @ts-expect-error undici ships declarations for its index only
 import api from "undici/lib/api/index.js";
 // @ts-expect-error undici ships declarations for its index only
@@ -14,11 +19,15 @@ import DispatcherImpl from "undici/lib/dispatcher/dispatcher.js";
 Object.assign((DispatcherImpl as { prototype: object }).prototype, api);
 
 // @ts-expect-error undici ships declarations for its index only
+import buildConnectorImpl from "undici/lib/core/connect.js";
+// @ts-expect-error undici ships declarations for its index only
 import AgentImpl from "undici/lib/dispatcher/agent.js";
 // @ts-expect-error undici ships declarations for its index only
 import EnvHttpProxyAgentImpl from "undici/lib/dispatcher/env-http-proxy-agent.js";
 
 export const Agent = AgentImpl as typeof UndiciAgent;
+/** undici's `buildConnector`: how its pools open sockets (net, or tls with the given options). */
+export const buildConnector = buildConnectorImpl as typeof UndiciBuildConnector;
 export const EnvHttpProxyAgent = EnvHttpProxyAgentImpl as typeof UndiciEnvHttpProxyAgent;
 
 export type LeanRequestOptions = Omit<Dispatcher.RequestOptions, "origin" | "path" | "method"> & {

@@ -31,7 +31,7 @@ export interface Call {
   query: URLSearchParams;
   /** The valid token sent, if any (invalid tokens are rejected before routing). */
   token: Token | undefined;
-  /** `http://<Host header>`: the endpoint the client believes it talks to (used in messages and Links). */
+  /** `http(s)://<Host header>`: the endpoint the client believes it talks to (used in messages and Links). */
   endpoint: string;
 }
 

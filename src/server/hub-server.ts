@@ -1,6 +1,6 @@
 /**
  * The local Hub: two node:http listeners (the Hub, and a "CDN" on another loopback address that
- * serves LFS blobs), seeded from a fixture, with a request log, fault hooks and a route table per
+ * serves LFS blobs; node:https for both with `tls`), seeded from a fixture, with a request log, fault hooks and a route table per
  * listener (route-table.ts). Every request is logged, then meets the status faults, then its
  * table. On the Hub a route that checks tokens (all but OAuth, the device page, agent-harnesses
  * and `/_hubkit/`, which includes the test OIDC issuer) first refuses an unknown or expired token with the Hub's 401; a request no route
@@ -14,9 +14,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createSecureContext } from "node:tls";
 import type { RepoType } from "../common/repo.js";
 import { apiRoutes } from "./api-routes.js";
 import { BlobStore } from "./blob-store.js";
@@ -45,9 +47,9 @@ import type {
 } from "./types.js";
 
 export interface HubServer {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`) */
   url: string;
-  /** `http://127.0.0.2:PORT2`: where LFS downloads are redirected. */
+  /** `http://127.0.0.2:PORT2` (`https://` with `tls`): where LFS downloads are redirected. */
   cdnUrl: string;
   /** One entry per token of the fixture. */
   users: { name: string; token: string; role: TokenRole }[];
@@ -78,8 +80,8 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-function hostUrl(host: string, port: number): string {
-  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+function hostUrl(scheme: "http" | "https", host: string, port: number): string {
+  return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -121,6 +123,9 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     source = "fixture";
   }
   const clock = options.clock ?? SYSTEM_CLOCK;
+  // A key that does not match its certificate, or PEM that does not parse, throws here, before
+  // anything is created.
+  if (options.tls) createSecureContext({ cert: options.tls.cert, key: options.tls.key });
   const tempDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), "hubkit-serve-"));
   const blobs = new BlobStore(join(options.dataDir ?? (tempDir as string), "blobs"));
   let store: HubStore;
@@ -132,6 +137,7 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
   }
 
   const host = options.host ?? "127.0.0.1";
+  const scheme = options.tls ? "https" : "http";
   const cdnHost = options.cdnHost ?? "127.0.0.2";
   const requests: RequestLogEntry[] = [];
   const faults = new FaultList();
@@ -220,7 +226,7 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
       segments,
       query,
       token: undefined,
-      endpoint: req.headers.host ? `http://${req.headers.host}` : kind === "hub" ? state.hubUrl : cdnUrl,
+      endpoint: req.headers.host ? `${scheme}://${req.headers.host}` : kind === "hub" ? state.hubUrl : cdnUrl,
     };
     const faultPaths = [rawPath, `/${segments.join("/")}`];
     if (kind === "cdn") {
@@ -281,8 +287,12 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
     sendError(call.res, 404, `hubkit serve: unknown route ${what}`);
   }
 
-  const hubServer = createServer(handler("hub"));
-  const cdnServer = createServer(handler("cdn"));
+  const listener = (kind: "hub" | "cdn"): Server =>
+    options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler(kind))
+      : createServer(handler(kind));
+  const hubServer = listener("hub");
+  const cdnServer = listener("cdn");
   for (const s of [hubServer, cdnServer]) {
     // Node closes idle keep-alive sockets after 5 s; a client reusing one at that instant sees
     // "server disconnected". Real load balancers keep them about a minute.
@@ -291,9 +301,9 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
   }
   try {
     const port = await listen(hubServer, host, options.port ?? 0);
-    state.hubUrl = hostUrl(host, port);
+    state.hubUrl = hostUrl(scheme, host, port);
     const cdnPort = await listen(cdnServer, cdnHost, options.cdnPort ?? 0);
-    cdnUrl = hostUrl(cdnHost, cdnPort);
+    cdnUrl = hostUrl(scheme, cdnHost, cdnPort);
     state.cdnUrl = cdnUrl;
   } catch (e) {
     hubServer.close();

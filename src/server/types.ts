@@ -177,6 +177,11 @@ export interface HubServerOptions {
   port?: number;
   cdnHost?: string;
   cdnPort?: number;
+  /**
+   * Serve https on both listeners with this certificate (PEM; a chain file may follow the leaf with
+   * its CA) and key: the URLs become `https://`. The certificate must name both hosts (IP SANs).
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   oauth?: OAuthOptions;
   oidc?: OidcOptions;
   /** Called with one line per notable event (unknown routes). The server itself never prints. */

@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { Output } from "../../src/cli/output.js";
 import { reportError } from "../../src/cli/run-cli.js";
-import { HfError } from "../../src/errors.js";
+import { HfError, TlsError } from "../../src/errors.js";
 
 const TOKEN = "hf_StackTraceLeak000000000000000000000wxyz";
 
@@ -27,5 +27,22 @@ describe("reportError with HF_DEBUG=1", () => {
     const c = capture();
     reportError(new HfError("HF_IO", `cannot write ${TOKEN}`), c.out, true);
     expect(c.text()).not.toContain(TOKEN);
+  });
+});
+
+describe("reportError with a TLS failure", () => {
+  it("exits 60 with the Error and Hint lines only: no stack, no HF_DEBUG hint", () => {
+    const c = capture();
+    const e = new TlsError(
+      "Cannot verify the TLS certificate of h:443: it has expired (x, CERT_HAS_EXPIRED).",
+      {
+        host: "h:443",
+        problem: "expired",
+        tlsCode: "CERT_HAS_EXPIRED",
+        remedy: "check this computer's date and time",
+      },
+    );
+    expect(reportError(e, c.out, false)).toBe(60);
+    expect(c.text()).toBe(`Error: ${e.message}\nHint: check this computer's date and time\n`);
   });
 });

@@ -13,7 +13,9 @@ describe("hf skeleton", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Usage: hf <command>");
     expect(r.stdout).toContain("Examples:");
-    expect(r.stdout).toContain("Exit codes: 0 ok, 1 error, 2 usage error.");
+    expect(r.stdout).toContain(
+      "Exit codes: 0 ok, 1 error, 2 usage error, 60 TLS certificate not trusted (as curl), 130 interrupted.",
+    );
   });
 
   it("an unknown command is a one-line usage error with a suggestion, exit 2", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { maskToken } from "../../common/mask-token.js";
@@ -24,6 +25,9 @@ export interface ServeOptions {
   behindNginx?: boolean | undefined;
   /** `--nginx-app HOST:PORT`: more replicas in nginx's upstream block. */
   nginxApps?: string[] | undefined;
+  /** PEM certificate (or chain) and key files: both listeners serve https. */
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 /** Loopback only, unless `--allow-remote`: the fake Hub hands out demo tokens to anyone who asks. */
@@ -42,6 +46,21 @@ function parsePort(value: string, flag: string): number {
 
 function describeEntry(e: RequestLogEntry): string {
   return `${e.server === "cdn" ? "cdn " : ""}${e.method} ${e.path} -> ${e.status}${e.range ? ` (${e.range})` : ""}${e.authorization ? " [auth]" : ""}`;
+}
+
+/** The PEM files of `--tls-cert` / `--tls-key`; a file that cannot be read is a usage error. */
+function readTlsFiles(certPath: string, keyPath: string): { cert: Buffer; key: Buffer } {
+  const read = (path: string, flag: string) => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new HfUsageError(`${flag} ${path} cannot be read (${(e as NodeJS.ErrnoException).code}).`, {
+        remedy: `pass a readable PEM file to ${flag}`,
+        cause: e,
+      });
+    }
+  };
+  return { cert: read(certPath, "--tls-cert"), key: read(keyPath, "--tls-key") };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -81,6 +100,11 @@ export async function run(
   if (opts.mirror !== undefined) return runMirror(ctx, opts, until);
   if (!opts.demo && !opts.data)
     throw new HfUsageError("hf serve needs --demo or --data DIR.", { remedy: "hf serve --demo" });
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined))
+    throw new HfUsageError("--tls-cert and --tls-key go together.", {
+      remedy: "hf serve --demo --tls-cert cert.pem --tls-key key.pem",
+    });
+  const tls = opts.tlsCert !== undefined ? readTlsFiles(opts.tlsCert, opts.tlsKey as string) : undefined;
   const faults: FaultSpec[] = [];
   const { createHubServer, DEMO_TOKENS, parseFaultSpec } = await import("../../server/index.js");
   for (const f of opts.fault) {
@@ -101,6 +125,7 @@ export async function run(
       port: opts.port,
       cdnHost: opts.cdnHost,
       cdnPort: opts.cdnPort,
+      tls,
       log: (line) => ctx.out.warn(line),
       onRequest: opts.verbose ? (e) => ctx.out.info(describeEntry(e)) : undefined,
     });
@@ -112,6 +137,15 @@ export async function run(
       throw new HfUsageError(`Cannot listen: ${err.message}`, {
         remedy: "hf serve --port 0  (any free port)",
       });
+    // node:tls rejects a key that does not match the certificate, or PEM it cannot parse.
+    if (tls && /^ERR_OSSL|^ERR_SSL/.test(err.code ?? ""))
+      throw new HfUsageError(
+        `Cannot use --tls-cert ${opts.tlsCert} / --tls-key ${opts.tlsKey}: ${err.message}`,
+        {
+          remedy: "pass a PEM certificate and its own private key",
+          cause: e,
+        },
+      );
     throw e;
   }
   for (const f of faults) hub.fault(f);
@@ -122,6 +156,7 @@ export async function run(
     demoTokens: new Set(Object.values(DEMO_TOKENS)),
     data: opts.data,
     faults: opts.fault,
+    tlsCert: tls ? opts.tlsCert : undefined,
   });
   try {
     await until;
@@ -173,6 +208,8 @@ export function createCommand(ctx: CliContext): Command {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option("--tls-cert <file>", "serve https on both listeners with this PEM certificate (or chain)")
+    .option("--tls-key <file>", "the private key of --tls-cert (PEM)")
     .option("--allow-remote", "allow non-loopback --host/--cdn-host (unsafe: anyone can use the tokens)")
     .option("-v, --verbose", "log every request on stderr")
     .option(
@@ -197,6 +234,9 @@ export function createCommand(ctx: CliContext): Command {
         "  hf serve --data ./my-hub                serve ./my-hub/hub.json",
         "  hf serve --demo --fault 500:/acme/tiny-model/resolve/main/config.json",
         "  hf serve --mirror https://huggingface.co --data /srv/hf-mirror --nginx   a mirror for a team",
+        "  hf serve --demo --tls-cert test/fixtures/tls/leaf.pem --tls-key test/fixtures/tls/leaf.key",
+        "     https on both listeners (in a hubkit checkout: the TEST-ONLY certificate names 127.0.0.1",
+        "     and 127.0.0.2; clients need SSL_CERT_FILE=test/fixtures/tls/ca.pem)",
         "",
         "Then: export HF_ENDPOINT=http://127.0.0.1:8080 (the Python client and hubkit both honour it).",
       ].join("\n"),
@@ -216,6 +256,8 @@ export function createCommand(ctx: CliContext): Command {
         nginx: o.nginx === true,
         behindNginx: o.behindNginx === true,
         nginxApps: o.nginxApp as string[],
+        tlsCert: typeof o.tlsCert === "string" ? resolve(ctx.cwd, o.tlsCert) : undefined,
+        tlsKey: typeof o.tlsKey === "string" ? resolve(ctx.cwd, o.tlsKey) : undefined,
       });
     });
 }
@@ -229,6 +271,8 @@ interface Serving {
   data: string | undefined;
   /** `--fault` specs as given. */
   faults: string[];
+  /** `--tls-cert FILE`, when both listeners serve https. */
+  tlsCert?: string | undefined;
 }
 
 const listening = (hub: HubServer) => [
@@ -268,6 +312,11 @@ const servingView: View<Serving> = {
       lines.push(`  ${r.type.padEnd(8)} ${r.id.padEnd(28)} ${access}`);
     }
     if (s.faults.length > 0) lines.push("", `Faults armed: ${s.faults.join(", ")}`);
+    if (s.tlsCert)
+      lines.push(
+        "",
+        `TLS: both listeners present ${s.tlsCert}; clients must trust the CA that signed it (SSL_CERT_FILE).`,
+      );
     const example = hub.users[0];
     lines.push("", "Try:", `  export HF_ENDPOINT=${hub.url}`);
     if (demo && example && demoTokens.has(example.token))
