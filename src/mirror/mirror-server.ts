@@ -39,7 +39,7 @@ import {
   writeBody,
 } from "../server/http-util.js";
 import { typeOf } from "../server/repo-route.js";
-import { type RouteParams, RouteTable } from "../server/route-table.js";
+import { type RouteParams, RouteTable, splitTarget } from "../server/route-table.js";
 import type { Clock } from "../server/types.js";
 import { AccessCache, DEFAULT_ACCESS_TTL_MS } from "./access-cache.js";
 import { BlobFetcher } from "./blob-fetcher.js";
@@ -363,22 +363,16 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("X-Hubkit-Mirror", "1");
-    const raw = req.url ?? "/";
-    const q = raw.indexOf("?");
-    const rawPath = q < 0 ? raw : raw.slice(0, q);
-    let segments: string[];
-    try {
-      if (!rawPath.startsWith("/")) throw new URIError("not an absolute path");
-      segments = rawPath.slice(1).split("/").map(decodeURIComponent);
-    } catch {
+    const target = splitTarget(req.url ?? "/");
+    if (!target) {
       sendError(res, 400, "hubkit mirror: malformed request path");
       return;
     }
-    for (const { route: r, params } of table.matches(req.method ?? "GET", segments)) {
+    for (const { route: r, params } of table.matches(req.method ?? "GET", target.segments)) {
       await (handlers.get(r.route) as Handler)(req, res, params);
       return;
     }
-    sendError(res, 404, `hubkit mirror: unknown route ${req.method} ${rawPath}`);
+    sendError(res, 404, `hubkit mirror: unknown route ${req.method} ${target.path}`);
   }
 
   const server: Server = createServer((req, res) => {

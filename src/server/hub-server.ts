@@ -33,7 +33,7 @@ import { OAuthState, oauthRoutes } from "./oauth.js";
 import { type JwtClaims, OidcIssuer } from "./oidc-issuer.js";
 import { OidcExchange, oidcRoutes, TOKEN_EXCHANGE_GRANT } from "./oidc-routes.js";
 import { typeOf } from "./repo-route.js";
-import { RouteTable } from "./route-table.js";
+import { RouteTable, splitTarget } from "./route-table.js";
 import { HubStore } from "./store.js";
 import { treeRoutes } from "./tree-routes.js";
 import type {
@@ -205,19 +205,13 @@ export async function createHubServer(options: HubServerOptions = {}): Promise<H
   };
 
   async function route(kind: "hub" | "cdn", req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = req.url ?? "/";
-    const q = raw.indexOf("?");
-    const rawPath = q < 0 ? raw : raw.slice(0, q);
-    const query = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
-    let segments: string[];
-    try {
-      if (!rawPath.startsWith("/")) throw new URIError("not an absolute path");
-      // Decode segment by segment (never normalise the whole path): `..` stays a segment we refuse.
-      segments = rawPath.slice(1).split("/").map(decodeURIComponent);
-    } catch {
+    const target = splitTarget(req.url ?? "/");
+    if (!target) {
       sendError(res, 400, "hubkit serve: malformed request path");
       return;
     }
+    const { segments, path: rawPath } = target;
+    const query = new URLSearchParams(target.query);
     const call: Call = {
       req,
       res,

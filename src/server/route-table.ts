@@ -34,6 +34,28 @@ import type { Call } from "./context.js";
 
 export type RouteParams = Record<string, string>;
 
+/**
+ * A request target split the way the table matches it: the path's segments, each percent-decoded on
+ * its own (never the whole path normalised, so `..` stays a segment routes refuse), and the query.
+ * `undefined` for a target that is not an absolute path or does not decode: a 400 for the caller.
+ *
+ * @example splitTarget("/api/models/a%2Fb?x=1") // { path: "/api/models/a%2Fb", segments: ["api", "models", "a/b"], query: "x=1" }
+ */
+export function splitTarget(raw: string): { path: string; segments: string[]; query: string } | undefined {
+  const q = raw.indexOf("?");
+  const path = q < 0 ? raw : raw.slice(0, q);
+  if (!path.startsWith("/")) return undefined;
+  try {
+    return {
+      path,
+      segments: path.slice(1).split("/").map(decodeURIComponent),
+      query: q < 0 ? "" : raw.slice(q + 1),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Answers the request; `false` (synchronously) hands it on to the next matching route. */
 export type RouteHandler = (call: Call, params: RouteParams) => void | false | Promise<void>;
 
